@@ -1,0 +1,2 @@
+# The example's own greeting.
+GREETING = "hello from the kiln quickstart"

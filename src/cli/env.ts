@@ -1,0 +1,98 @@
+// `kiln env [TARGET]`: every variable and function of the global configuration or of a recipe,
+// each with its history (operation, file:line) as comments, like `bitbake -e`.
+
+import type { DataStore, HistoryEvent } from "../data/index.js";
+import { pyCompare, pyStr } from "../data/index.js";
+import { finalizeConfiguration } from "../parse/index.js";
+import { parseTree, targetData } from "../resolve/index.js";
+import { describe, fail } from "./report.js";
+import { openSession } from "./session.js";
+import { renderValue } from "./values.js";
+
+function truthy(v: unknown): boolean {
+  if (typeof v === "string") return ["1", "yes", "y", "true", "t", "on"].includes(v.toLowerCase());
+  return v === true || v === 1;
+}
+
+function comment(text: string, indent: string): string {
+  return text.replace(/\n/g, `\n#${indent}`);
+}
+
+function historyLines(d: DataStore, name: string): string[] {
+  const events: HistoryEvent[] = d.history.variable(name);
+  const out: string[] = ["#"];
+  if (events.length === 0) {
+    out.push(`# $${name}`, "#   [no history recorded]");
+    return out;
+  }
+  out.push(events.length === 1 ? `# $${name}` : `# $${name} [${events.length} operations]`);
+  for (const e of events) {
+    const where = e.file ? `${e.file}:${e.line}` : "(kiln)";
+    const flag = e.flag !== undefined ? `[${e.flag}] ` : "";
+    out.push(`#   ${e.op} ${where}`, `#     ${flag}"${comment(pyStr(e.detail), "     ")}"`);
+  }
+  if (events.length > 1) {
+    out.push("# pre-expansion value:", `#   "${comment(renderValue(d.getVar(name, false)) ?? "None", "   ")}"`);
+  }
+  return out;
+}
+
+function shellQuote(value: string): string {
+  return value.replace(/"/g, '\\"').replace(/`/g, "\\`").replace(/\n/g, " \\\n").replace(/\$/g, "\\$");
+}
+
+/** Render the whole datastore: plain variables first, then functions, each group sorted. */
+export function renderEnvironment(d: DataStore): string {
+  const out: string[] = [];
+  const names = [...new Set(d.keys())].filter((k) => !k.startsWith("__")).sort(pyCompare);
+  const isFunc = (k: string) => Boolean(d.getVarFlag(k, "func", false));
+  for (const name of names.filter((k) => !isFunc(k))) {
+    out.push(...historyLines(d, name));
+    let value: unknown;
+    try {
+      value = d.getVar(name);
+    } catch (e) {
+      out.push(`# expansion of ${name} failed: ${describe(e)}`);
+      continue;
+    }
+    const rendered = renderValue(value);
+    if (rendered === null) continue;
+    if (truthy(d.getVarFlag(name, "unexport", false))) {
+      out.push(`unset ${name}`);
+      continue;
+    }
+    const exported = truthy(d.getVarFlag(name, "export", false)) ? "export " : "";
+    out.push(`${exported}${name}="${shellQuote(rendered)}"`);
+  }
+  for (const name of names.filter(isFunc)) {
+    let body: unknown;
+    try {
+      body = d.getVar(name);
+    } catch (e) {
+      out.push(`# expansion of ${name} failed: ${describe(e)}`);
+      continue;
+    }
+    if (body === undefined) continue;
+    const text = String(body).replace(/\n+$/, "");
+    out.push(`# line: ${pyStr(d.getVarFlag(name, "lineno", false))}, file: ${pyStr(d.getVarFlag(name, "filename", false))}`);
+    if (d.getVarFlag(name, "python", false)) out.push(`python ${name} () {`, text, "}", "");
+    else out.push(`${name}() {`, text, "}", "");
+  }
+  return `${out.join("\n")}\n`;
+}
+
+export async function env(target: string | undefined): Promise<void> {
+  let d: DataStore;
+  try {
+    const { ev, config, reporter } = await openSession({ tracking: true });
+    if (target) {
+      const tree = parseTree(ev, config, reporter);
+      d = targetData(ev, config, tree, target, reporter).data;
+    } else {
+      d = finalizeConfiguration(ev, config);
+    }
+  } catch (e) {
+    fail(e);
+  }
+  process.stdout.write(renderEnvironment(d));
+}

@@ -1,0 +1,29 @@
+// kiln's command line: argument parsing only; the work happens in the modules it calls.
+// commander is used for parsing: well kept, typed, and handles help and errors consistently.
+
+import { Command } from "commander";
+import { env } from "./env.js";
+import { query } from "./query.js";
+
+const program = new Command();
+program
+  .name("kiln")
+  .description("A fast, exact build system that speaks the OpenEmbedded/BitBake metadata language")
+  .version("0.1.0");
+
+program
+  .command("query")
+  .description("print the value of variables or flags (VAR or VAR[flag]), globally or for a recipe")
+  .argument("<names...>", "variables (VAR) or flags (VAR[flag])")
+  .option("-r, --recipe <target>", "a recipe name or a name a recipe PROVIDES")
+  .option("--json", "print one JSON object {NAME: value | null | {error}}")
+  .option("-u, --unexpanded", "print values without expanding ${...}")
+  .action((names: string[], opts: { recipe?: string; json?: boolean; unexpanded?: boolean }) => query(names, opts));
+
+program
+  .command("env")
+  .description("show every variable and function with its history, like `bitbake -e`")
+  .argument("[target]", "a recipe name or provided name (default: the global configuration)")
+  .action((target: string | undefined) => env(target));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,26 @@
+// What every command needs first: the embedded Python and the parsed configuration.
+
+import type { DataStore, Reporter } from "../data/index.js";
+import { type Configuration, Evaluator, parseConfiguration } from "../parse/index.js";
+import { PythonRuntime } from "../python/index.js";
+
+export const stderrReporter: Reporter = {
+  warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
+  error: (m) => process.stderr.write(`ERROR: ${m}\n`),
+};
+
+export interface Session {
+  ev: Evaluator;
+  config: Configuration;
+  reporter: Reporter;
+}
+
+export async function openSession(opts: { tracking?: boolean } = {}): Promise<Session> {
+  const python = await PythonRuntime.start();
+  const reporter = stderrReporter;
+  const ev = new Evaluator(python, reporter);
+  const config = parseConfiguration(ev, { cwd: process.cwd(), env: process.env, tracking: opts.tracking, reporter });
+  return { ev, config, reporter };
+}
+
+export type { DataStore };

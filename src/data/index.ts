@@ -1,0 +1,17 @@
+// data: the datastore (variables, flags, overrides, expansion, history). Knows nothing of files.
+export { ExpansionError, FatalError, PythonError, SkipRecipe } from "./errors.js";
+export { type HistoryEvent, type LogInfo, VariableHistory } from "./history.js";
+export {
+  DataStore,
+  expandKeys,
+  type GetOptions,
+  type InlinePython,
+  isPythonFailure,
+  type PythonFailure,
+  pyCompare,
+  pythonStyleError,
+  type Reporter,
+  type SetInfo,
+  VariableParse,
+} from "./store.js";
+export { pyRepr, pyStr, pyTruthy, shallowCopy } from "./values.js";

@@ -1,0 +1,835 @@
+// The datastore: variables, their flags, override-conditional values, :append/:prepend/:remove
+// applied at read time, lazy ${...} expansion with inline Python, and cheap copies.
+//
+// Semantics follow BitBake's data_smart exactly, including its odd corners (documented where they
+// matter). A variable is a map of "flags": "_content" is the value, "_defaultval" the ??= weak
+// default, ":append"/":prepend"/":remove" lists of [value, override] pairs, and any user flag.
+
+import { pySplit } from "../syntax/index.js";
+import { ExpansionError, FatalError, SkipRecipe } from "./errors.js";
+import { type LogInfo, VariableHistory } from "./history.js";
+import { pyTruthy, shallowCopy } from "./values.js";
+
+type Entry = Map<string, unknown>;
+
+/** Evaluates `${@...}` code for the datastore (implemented by the embedded Python runtime). */
+export interface InlinePython {
+  /** Evaluate like BitBake: compile `code` as an expression, run it with `d`, return str(result). */
+  evalInline(code: string, varname: string | null, d: DataStore): string;
+}
+
+/** Where the datastore reports warnings and errors that do not stop evaluation. */
+export interface Reporter {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Thrown by inline Python evaluation; `type` is the Python exception class name. */
+export interface PythonFailure {
+  pythonType: string;
+  message: string;
+}
+
+export function isPythonFailure(e: unknown): e is Error & PythonFailure {
+  return e instanceof Error && typeof (e as Partial<PythonFailure>).pythonType === "string";
+}
+
+/** Variables BitBake renamed; using the old name is an error. */
+const RENAMED_VARS: Record<string, string> = {
+  BB_ENV_WHITELIST: "BB_ENV_PASSTHROUGH",
+  BB_ENV_EXTRAWHITE: "BB_ENV_PASSTHROUGH_ADDITIONS",
+  BB_HASHBASE_WHITELIST: "BB_BASEHASH_IGNORE_VARS",
+  BB_HASHCONFIG_WHITELIST: "BB_HASHCONFIG_IGNORE_VARS",
+  BB_HASHTASK_WHITELIST: "BB_TASKHASH_IGNORE_TASKS",
+  BB_SETSCENE_ENFORCE_WHITELIST: "BB_SETSCENE_ENFORCE_IGNORE_TASKS",
+  MULTI_PROVIDER_WHITELIST: "BB_MULTI_PROVIDER_ALLOWED",
+  BB_STAMP_WHITELIST: "is a deprecated variable and support has been removed",
+  BB_STAMP_POLICY: "is a deprecated variable and support has been removed",
+};
+
+const KEYWORDS = [":append", ":prepend", ":remove"] as const;
+const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<add>[^A-Z]*))?$/;
+const VAR_REF = /\$\{[a-zA-Z0-9\-_+./~:]+\}/;
+const VAR_REF_G = /\$\{[a-zA-Z0-9\-_+./~:]+\}/g;
+const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
+const WS_SPLIT = /([\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])/u;
+const OVERRIDE_START = /^[a-z0-9]/;
+// Variable names metadata Python reads with a literal name; used to track what OVERRIDES depends on.
+const PY_VAR_USE = /(?:getVar|getVarFlag|contains|contains_any|filter)\(\s*(['"])([^'"]+)\1/g;
+
+/** The result of expanding one value: the value and the variables it referenced. */
+export class VariableParse {
+  value: unknown;
+  references = new Set<string>();
+  removes?: Set<string>;
+
+  constructor(
+    readonly varname: string | null,
+    readonly unexpanded: unknown,
+  ) {}
+}
+
+/** One level of the copy-on-write chain of variable tables. */
+class VarTable {
+  readonly own = new Map<string, Entry>();
+  constructor(readonly parent: VarTable | null) {}
+
+  find(name: string): Entry | undefined {
+    for (let t: VarTable | null = this; t; t = t.parent) {
+      const e = t.own.get(name);
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  }
+}
+
+/** Override data: for each variable, the override-suffixed names that may replace it. */
+class OverrideTable {
+  private readonly own = new Map<string, Array<[string, string]> | null>();
+  constructor(private readonly parent: OverrideTable | null) {}
+
+  get(name: string): Array<[string, string]> | undefined {
+    for (let t: OverrideTable | null = this; t; t = t.parent) {
+      const v = t.own.get(name);
+      if (v !== undefined) return v ?? undefined;
+    }
+    return undefined;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  set(name: string, list: Array<[string, string]>): void {
+    this.own.set(name, list);
+  }
+  delete(name: string): void {
+    this.own.set(name, null);
+  }
+  *names(): Generator<string> {
+    const seen = new Set<string>();
+    for (let t: OverrideTable | null = this; t; t = t.parent) {
+      for (const [k, v] of t.own) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (v) yield k;
+      }
+    }
+  }
+}
+
+/** State shared by a datastore and all its copies. */
+interface Shared {
+  python: InlinePython | null;
+  reporter: Reporter;
+  renames: Map<string, unknown>;
+  reportedOnce: Set<string>;
+}
+
+const consoleReporter: Reporter = {
+  warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
+  error: (m) => process.stderr.write(`ERROR: ${m}\n`),
+};
+
+export interface GetOptions {
+  noweakdefault?: boolean;
+  parsing?: boolean;
+}
+
+export interface SetInfo extends LogInfo {
+  /** Set during parsing: keep existing :append/:prepend/:remove and override values. */
+  parsing?: boolean;
+}
+
+export class DataStore {
+  private table: VarTable;
+  private overridedata: OverrideTable;
+  private overridevars: Set<string>;
+  private overrides: string[] | null = null;
+  private overridesSet = new Set<string>();
+  private inOverride = false;
+  private expandCache = new Map<string, VariableParse>();
+  private expanding = new Set<string>();
+  history: VariableHistory;
+  tracking = false;
+
+  private constructor(
+    private readonly shared: Shared,
+    table: VarTable,
+    overridedata: OverrideTable,
+    overridevars: Set<string>,
+    history: VariableHistory,
+  ) {
+    this.table = table;
+    this.overridedata = overridedata;
+    this.overridevars = overridevars;
+    this.history = history;
+  }
+
+  static create(opts: { python?: InlinePython | null; reporter?: Reporter } = {}): DataStore {
+    const shared: Shared = {
+      python: opts.python ?? null,
+      reporter: opts.reporter ?? consoleReporter,
+      renames: new Map(Object.entries(RENAMED_VARS)),
+      reportedOnce: new Set(),
+    };
+    return new DataStore(
+      shared,
+      new VarTable(null),
+      new OverrideTable(null),
+      new Set(["OVERRIDES", "FILE"]),
+      new VariableHistory(),
+    );
+  }
+
+  /** A copy that sees this store's variables and records its own changes separately. */
+  createCopy(): DataStore {
+    const copy = new DataStore(
+      this.shared,
+      new VarTable(this.table),
+      new OverrideTable(this.overridedata),
+      new Set(this.overridevars),
+      this.history.copy(),
+    );
+    copy.tracking = this.tracking;
+    return copy;
+  }
+
+  get python(): InlinePython | null {
+    return this.shared.python;
+  }
+  set python(p: InlinePython | null) {
+    this.shared.python = p;
+  }
+  get reporter(): Reporter {
+    return this.shared.reporter;
+  }
+
+  private record(info: LogInfo): void {
+    if (this.tracking) this.history.record(info);
+  }
+
+  // ---- expansion -------------------------------------------------------------------------
+
+  expandWithRefs(s: unknown, varname: string | null): VariableParse {
+    const parse = new VariableParse(varname, s);
+    if (typeof s !== "string") {
+      parse.value = s;
+      return parse;
+    }
+    let cur = s;
+    while (cur.includes("${")) {
+      const before = cur;
+      try {
+        cur = cur.replace(VAR_REF_G, (m) => this.substituteVar(m, parse));
+        try {
+          cur = cur.replace(PY_REF_G, (m) => this.substitutePython(m, parse));
+        } catch (e) {
+          // An unterminated string literal usually means unbalanced braces: leave it unexpanded.
+          if (!(isPythonFailure(e) && e.pythonType === "SyntaxError" && isUnterminatedString(e.message))) throw e;
+        }
+        if (cur === before) break;
+      } catch (e) {
+        if (e instanceof ExpansionError) {
+          e.addVar(varname);
+          throw e;
+        }
+        if (e instanceof SkipRecipe || e instanceof FatalError) throw e;
+        throw new ExpansionError(varname, cur, describeError(e));
+      }
+    }
+    parse.value = cur;
+    return parse;
+  }
+
+  private substituteVar(match: string, parse: VariableParse): string {
+    const key = match.slice(2, -1);
+    if (parse.varname && key && parse.varname === key) {
+      throw pythonStyleError("Exception", `variable ${parse.varname} references itself!`);
+    }
+    const value = this.getVar(key);
+    parse.references.add(key);
+    if (value === undefined) return match;
+    if (typeof value !== "string") {
+      throw pythonStyleError("TypeError", `expected str instance, ${pyTypeName(value)} found`);
+    }
+    return value;
+  }
+
+  private substitutePython(match: string, parse: VariableParse): string {
+    const code = match.slice(3, -1);
+    // Code still holding unexpanded variable references is not run.
+    if (VAR_REF.test(code)) return "${@" + code + "}";
+    for (const m of code.matchAll(PY_VAR_USE)) parse.references.add(m[2]);
+    const python = this.shared.python;
+    if (!python) throw pythonStyleError("RuntimeError", "inline Python is not available here");
+    return python.evalInline(code, parse.varname, this);
+  }
+
+  expand(s: unknown, varname: string | null = null): unknown {
+    return this.expandWithRefs(s, varname).value;
+  }
+
+  /** Expand a string value; non-strings are returned unchanged. */
+  expandString(s: string, varname: string | null = null): string {
+    return this.expandWithRefs(s, varname).value as string;
+  }
+
+  // ---- overrides -------------------------------------------------------------------------
+
+  private needOverrides(): void {
+    if (this.overrides !== null || this.inOverride) return;
+    const attempts: string[][] = [];
+    for (let count = 0; count < 5; count++) {
+      this.inOverride = true;
+      // Reads of OVERRIDES below may recurse here; they see no overrides meanwhile.
+      this.overrides = [];
+      this.overridesSet = new Set();
+      try {
+        this.overrides = String(this.getVar("OVERRIDES") || "").split(":");
+      } finally {
+        this.inOverride = false;
+      }
+      attempts.push(this.overrides);
+      this.overridesSet = new Set(this.overrides);
+      this.expandCache.clear();
+      const again = String(this.getVar("OVERRIDES") || "").split(":");
+      if (sameList(again, this.overrides)) return;
+      this.overrides = again;
+      this.overridesSet = new Set(again);
+    }
+    throw new FatalError(
+      `Overrides could not be expanded into a stable state after 5 iterations, overrides must be being referenced by other overridden variables in some recursive fashion. The list of failing override expansions: ${attempts.map((a) => a.join(":")).join("\n")}`,
+    );
+  }
+
+  /** The active overrides, in priority order (last wins). */
+  activeOverrides(): string[] {
+    this.needOverrides();
+    return [...(this.overrides ?? [])];
+  }
+
+  private overrideActive(o: string): boolean {
+    if (this.overridesSet.has(o)) return true;
+    return o.includes(":") && o.split(":").every((x) => this.overridesSet.has(x));
+  }
+
+  private conditionMet(o: string | undefined | null): boolean {
+    if (!o) return true;
+    const list = this.overrides ?? [];
+    return o.split(":").every((x) => list.includes(x));
+  }
+
+  hasOverrides(name: string): boolean {
+    return this.overridedata.has(name);
+  }
+
+  private updateOverrides(name: string): void {
+    let cut = name.lastIndexOf(":");
+    let override: string | null = name.slice(cut + 1);
+    let shortvar = name.slice(0, cut === -1 ? -1 : cut);
+    while (override && OVERRIDE_START.test(override)) {
+      const list = this.overridedata.get(shortvar) ?? [];
+      if (!list.some(([v, o]) => v === name && o === override)) {
+        this.overridedata.set(shortvar, [...list, [name, override]]);
+      }
+      override = null;
+      if (shortvar.includes(":")) {
+        cut = shortvar.lastIndexOf(":");
+        override = name.slice(cut + 1);
+        shortvar = name.slice(0, cut);
+        if (shortvar.length === 0) override = null;
+      }
+    }
+  }
+
+  private updateOverrideVars(name: string, value: unknown): void {
+    let fresh = this.expandWithRefs(value, name).references;
+    while (![...fresh].every((v) => this.overridevars.has(v))) {
+      const next = new Set<string>();
+      for (const v of fresh) this.overridevars.add(v);
+      for (const v of fresh) {
+        for (const r of this.expandWithRefs(this.getVar(v), v).references) next.add(r);
+      }
+      fresh = next;
+    }
+    this.overrides = null;
+    this.expandCache.clear();
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  private findVar(name: string): Entry | undefined {
+    return this.table.find(name);
+  }
+
+  getVar(name: string, expand = true, opts: GetOptions = {}): unknown {
+    return this.getVarFlag(name, "_content", expand, opts);
+  }
+
+  getVarFlag(name: string, flag: string, expand = true, opts: GetOptions = {}): unknown {
+    return this.lookup(name, flag, expand, opts.noweakdefault ?? false, opts.parsing ?? false, false)[0];
+  }
+
+  private lookup(
+    name: string,
+    flag: string,
+    expand: boolean,
+    noweakdefault: boolean,
+    parsing: boolean,
+    wantParser: boolean,
+  ): [unknown, VariableParse | null] {
+    const cachename = flag === "_content" ? name : `${name}[${flag}]`;
+    if (!noweakdefault) {
+      const cached = this.expandCache.get(cachename);
+      if (cached) {
+        if (expand) return [cached.value, cached];
+        if (wantParser) return [cached.unexpanded, cached];
+      }
+    }
+    const local = this.findVar(name);
+    let value: unknown;
+    let removes = new Set<string>();
+    const content = flag === "_content" && !parsing;
+
+    const od = content ? this.overridedata.get(name) : undefined;
+    if (od) {
+      this.needOverrides();
+      const active = new Map<string, string>();
+      for (const [r, o] of od) if (this.overrideActive(o)) active.set(o, r);
+      let match: string | undefined;
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const o of this.overrides ?? []) {
+          for (const a of [...active.keys()]) {
+            if (a.endsWith(`:${o}`)) {
+              const t = active.get(a)!;
+              active.delete(a);
+              active.set(a.split(`:${o}`).join(""), t);
+              changed = true;
+            } else if (a === o) {
+              match = active.get(a);
+              active.delete(a);
+            }
+          }
+        }
+      }
+      if (match) {
+        const [v, sub] = this.lookup(match, "_content", false, false, false, true);
+        value = v;
+        if (sub?.removes) removes = sub.removes;
+      }
+    }
+
+    if (local !== undefined && value === undefined) {
+      if (local.has(flag)) value = shallowCopy(local.get(flag));
+      else if (flag === "_content" && local.has("_defaultval") && !noweakdefault) {
+        value = shallowCopy(local.get("_defaultval"));
+      } else if (local.has(`_defaultval_flag_${flag}`) && !noweakdefault) {
+        value = shallowCopy(local.get(`_defaultval_flag_${flag}`));
+      }
+    }
+
+    if (content && local) {
+      const appends = local.get(":append") as Array<[string, string | undefined]> | undefined;
+      if (appends) {
+        this.needOverrides();
+        for (const [r, o] of appends) if (this.conditionMet(o)) value = (value === undefined ? "" : value) + r;
+      }
+      const prepends = local.get(":prepend") as Array<[string, string | undefined]> | undefined;
+      if (prepends) {
+        this.needOverrides();
+        for (const [r, o] of prepends) if (this.conditionMet(o)) value = r + (value === undefined ? "" : value);
+      }
+    }
+
+    let parser: VariableParse | null = null;
+    if (expand || wantParser) {
+      // Expanding a value while it is already being expanded can only recurse forever.
+      if (this.expanding.has(cachename)) {
+        throw pythonStyleError("RecursionError", "maximum recursion depth exceeded while expanding variables");
+      }
+      this.expanding.add(cachename);
+      try {
+        parser = this.expandWithRefs(value, cachename);
+      } finally {
+        this.expanding.delete(cachename);
+      }
+    }
+    if (expand && parser) value = parser.value;
+
+    if (pyTruthy(value) && content && local) {
+      const removeList = local.get(":remove") as Array<[string, string | undefined]> | undefined;
+      if (removeList) {
+        this.needOverrides();
+        for (const [r, o] of removeList) if (this.conditionMet(o)) removes.add(r);
+      }
+    }
+
+    if (pyTruthy(value) && content && removes.size > 0 && parser) {
+      const expanded = new Map<string, string[]>();
+      for (const r of removes) expanded.set(r, pySplit(String(this.expand(r) ?? "")));
+      parser.removes = new Set();
+      const kept: string[] = [];
+      for (const piece of String(parser.value).split(WS_SPLIT)) {
+        let skip = false;
+        for (const r of removes) {
+          if (expanded.get(r)!.includes(piece)) {
+            parser.removes.add(r);
+            skip = true;
+          }
+        }
+        if (!skip) kept.push(piece);
+      }
+      parser.value = kept.join("");
+      if (expand) value = parser.value;
+    }
+
+    if (parser && !noweakdefault) this.expandCache.set(cachename, parser);
+    return [value, parser];
+  }
+
+  // ---- writing ---------------------------------------------------------------------------
+
+  private renameError(name: string, info: LogInfo, full?: string): void {
+    let where = "";
+    if (info.file) where += ` file: ${info.file}`;
+    if (info.line) where += ` line: ${info.line}`;
+    if (full && full !== name) where += ` referenced as: ${full}`;
+    if (where) where = ` (${where.trim()})`;
+    const rename = String(this.shared.renames.get(name));
+    const msg = rename.includes(" ")
+      ? `Variable ${name} ${rename}${where}`
+      : `Variable ${name} has been renamed to ${rename}${where}`;
+    if (!this.shared.reportedOnce.has(msg)) {
+      this.shared.reportedOnce.add(msg);
+      this.shared.reporter.error(msg);
+    }
+  }
+
+  private makeShadowCopy(name: string): Entry {
+    let entry = this.table.own.get(name);
+    if (entry) return entry;
+    const found = this.findVar(name);
+    if (found && found.size > 0) {
+      entry = new Map(found);
+    } else {
+      entry = new Map();
+      this.expandCache.clear();
+    }
+    this.table.own.set(name, entry);
+    return entry;
+  }
+
+  setVar(name: string, value: unknown, info: SetInfo = {}): void {
+    if (!name.startsWith("__anon_") && /_append|_prepend|_remove/.test(name)) {
+      let where = name;
+      if (info.file) where += ` file: ${info.file}`;
+      if (info.line) where += ` line: ${info.line}`;
+      const msg = `Variable ${where} contains an operation using the old override syntax. Please convert this layer/metadata before attempting to use with a newer bitbake.`;
+      this.shared.reporter.error(msg);
+      throw new FatalError(msg);
+    }
+    const shortvar = name.split(":", 1)[0];
+    if (this.shared.renames.has(shortvar)) {
+      this.renameError(shortvar, info, name);
+      this.setVar("_FAILPARSINGERRORHANDLED", true);
+    }
+    this.expandCache.clear();
+    const parsing = info.parsing !== undefined;
+    const log: LogInfo = { ...info, variable: info.variable ?? name, op: info.op || "set" };
+
+    const m = SETVAR_RE.exec(name);
+    if (m?.groups) {
+      const { base, keyword } = m.groups;
+      const override = m.groups.add;
+      const list = (this.getVarFlag(base, keyword, false) as Array<[unknown, string | undefined]>) || [];
+      list.push([value, override]);
+      this.setVarFlag(base, keyword, list, { ignore: true });
+      this.record({ ...log, detail: value, variable: base, op: override ? `${keyword}[${override}]` : keyword });
+      this.updateOverrides(base);
+      if (this.overridevars.has(base)) this.updateOverrideVars(name, value);
+      return;
+    }
+
+    const entry = this.makeShadowCopy(name);
+    if (!parsing) {
+      for (const k of KEYWORDS) entry.delete(k);
+      const od = this.overridedata.get(name);
+      if (od) {
+        this.needOverrides();
+        const active = od.filter(([, o]) => this.overrideActive(o)).map(([r]) => r);
+        for (const a of active) this.delVar(a);
+        this.overridedata.delete(name);
+      }
+    }
+    if (name.includes(":")) this.updateOverrides(name);
+    entry.set("_content", value);
+    this.record({ ...log, detail: info.detail ?? value });
+    if (this.overridevars.has(name)) this.updateOverrideVars(name, value);
+  }
+
+  setVarFlag(name: string, flag: string, value: unknown, info: LogInfo = {}): void {
+    this.expandCache.clear();
+    if (name === "BB_RENAMED_VARIABLES") this.shared.renames.set(flag, value);
+    if (this.shared.renames.has(name)) {
+      this.renameError(name, info);
+      this.setVar("_FAILPARSINGERRORHANDLED", true);
+    }
+    this.record({ ...info, variable: info.variable ?? name, op: info.op || "set", flag, detail: info.detail ?? value });
+    const entry = this.makeShadowCopy(name);
+    entry.set(flag, value);
+    if (flag === "_defaultval" && name.includes(":")) this.updateOverrides(name);
+    if (flag === "_defaultval" && this.overridevars.has(name)) this.updateOverrideVars(name, value);
+    if (flag === "unexport" || flag === "export") {
+      const exports = this.makeShadowCopy("__exportlist");
+      const set = new Set((exports.get("_content") as Set<string> | undefined) ?? []);
+      set.add(name);
+      exports.set("_content", set);
+    }
+  }
+
+  appendVar(name: string, value: unknown, info: LogInfo = {}): void {
+    this.record({ ...info, variable: info.variable ?? name, op: "append", detail: value });
+    this.setVar(`${name}:append`, value, { ignore: true, parsing: true });
+  }
+
+  prependVar(name: string, value: unknown, info: LogInfo = {}): void {
+    this.record({ ...info, variable: info.variable ?? name, op: "prepend", detail: value });
+    this.setVar(`${name}:prepend`, value, { ignore: true, parsing: true });
+  }
+
+  delVar(name: string, info: LogInfo = {}): void {
+    this.expandCache.clear();
+    this.record({ ...info, variable: info.variable ?? name, op: "del", detail: "" });
+    this.table.own.set(name, new Map());
+    this.overridedata.delete(name);
+    if (!name.includes(":")) return;
+    let cut = name.lastIndexOf(":");
+    let override: string | null = name.slice(cut + 1);
+    let shortvar = name.slice(0, cut);
+    while (override && OVERRIDE_START.test(override)) {
+      const list = this.overridedata.get(shortvar);
+      if (list) {
+        const i = list.findIndex(([v, o]) => v === name && o === override);
+        if (i >= 0) this.overridedata.set(shortvar, [...list.slice(0, i), ...list.slice(i + 1)]);
+      }
+      override = null;
+      if (shortvar.includes(":")) {
+        cut = shortvar.lastIndexOf(":");
+        override = name.slice(cut + 1);
+        shortvar = name.slice(0, cut);
+        if (shortvar.length === 0) override = null;
+      }
+    }
+  }
+
+  delVarFlag(name: string, flag: string, info: LogInfo = {}): void {
+    this.expandCache.clear();
+    const found = this.findVar(name);
+    if (!found || found.size === 0) return;
+    const entry = this.makeShadowCopy(name);
+    if (entry.has(flag)) {
+      this.record({ ...info, variable: info.variable ?? name, op: "delFlag", flag, detail: "" });
+      entry.delete(flag);
+      entry.delete(`_defaultval_flag_${flag}`);
+    }
+  }
+
+  appendVarFlag(name: string, flag: string, value: string, info: LogInfo = {}): void {
+    this.record({ ...info, variable: info.variable ?? name, op: "append", flag, detail: value });
+    const current = this.getVarFlag(name, flag, false) || "";
+    this.setVarFlag(name, flag, current + value, { ignore: true });
+  }
+
+  prependVarFlag(name: string, flag: string, value: string, info: LogInfo = {}): void {
+    this.record({ ...info, variable: info.variable ?? name, op: "prepend", flag, detail: value });
+    const current = this.getVarFlag(name, flag, false) || "";
+    this.setVarFlag(name, flag, value + current, { ignore: true });
+  }
+
+  setVarFlags(name: string, flags: Record<string, unknown>, info: LogInfo = {}): void {
+    this.expandCache.clear();
+    const entry = this.makeShadowCopy(name);
+    for (const [k, v] of Object.entries(flags)) {
+      if (k === "_content") continue;
+      this.record({ ...info, variable: info.variable ?? name, flag: k, detail: v });
+      entry.set(k, v);
+    }
+  }
+
+  /**
+   * The flags of a variable (internal ones hidden unless asked), or undefined when it has none.
+   * `expand` lists flag names whose values are expanded.
+   */
+  getVarFlags(name: string, expand: string[] | boolean = false, internal = false): Record<string, unknown> | undefined {
+    const local = this.findVar(name);
+    const flags: Record<string, unknown> = {};
+    if (local && local.size > 0) {
+      for (const [k, v] of local) {
+        let key = k;
+        if (key.startsWith("_defaultval_flag_") && !internal) {
+          key = key.slice("_defaultval_flag_".length);
+          if (!local.has(key)) flags[key] = v;
+        } else if ((key.startsWith("_") || key.startsWith(":")) && !internal) {
+          continue;
+        } else {
+          flags[key] = v;
+        }
+        if (expand === true || (Array.isArray(expand) && expand.includes(key))) {
+          if (key in flags) flags[key] = this.expand(flags[key], `${name}[${key}]`);
+        }
+      }
+    }
+    return Object.keys(flags).length === 0 ? undefined : flags;
+  }
+
+  delVarFlags(name: string, info: LogInfo = {}): void {
+    this.expandCache.clear();
+    const entry = this.makeShadowCopy(name);
+    this.record({ ...info, variable: info.variable ?? name, op: "delete flags" });
+    if (entry.has("_content")) {
+      this.table.own.set(name, new Map([["_content", entry.get("_content")]]));
+    } else {
+      // BitBake drops the local entry, which makes an ancestor's entry visible again.
+      this.table.own.delete(name);
+    }
+  }
+
+  renameVar(key: string, newkey: string, info: LogInfo = {}): void {
+    if (key === newkey) {
+      this.shared.reporter.warn(`Calling renameVar with equivalent keys (${key}) is invalid`);
+      return;
+    }
+    let found = false;
+    const val = this.getVar(key, false, { parsing: true });
+    if (val !== undefined) {
+      if (this.tracking) this.history.renameVariable(key, newkey);
+      this.record({ ...info, variable: newkey, op: `rename from ${key}`, detail: val });
+      this.setVar(newkey, val, { ignore: true, parsing: true });
+      found = true;
+    }
+    const srcflags = this.getVarFlags(key, false, true) ?? {};
+    for (const k of Object.keys(srcflags)) {
+      if (!(KEYWORDS as readonly string[]).includes(k)) continue;
+      const dest = ((this.getVarFlag(newkey, k, false) as unknown[]) || []).concat(srcflags[k] as unknown[]);
+      this.setVarFlag(newkey, k, dest, { ignore: true });
+      found = true;
+    }
+    const od = this.overridedata.get(key);
+    if (od) {
+      found = true;
+      const moved: Array<[string, string]> = [];
+      this.overridedata.set(newkey, moved);
+      for (const [v, o] of od) {
+        const renamed = v.split(key).join(newkey);
+        moved.push([renamed, o]);
+        this.renameVar(v, renamed);
+      }
+    }
+    if (!found) return;
+    if (newkey.includes(":") && val === undefined) this.updateOverrides(newkey);
+    this.record({ ...info, variable: key, op: "rename (to)", detail: newkey });
+    this.delVar(key, { ignore: true });
+  }
+
+  /** Replace `${variable}` by its value in this store's own variables (BitBake's expandVarref). */
+  expandVarref(variable: string): void {
+    const ref = "${" + variable + "}";
+    const value = String(this.getVar(variable, false) ?? "None");
+    for (const key of [...this.table.own.keys()]) {
+      const current = this.getVar(key, false);
+      if (typeof current === "string" && current.includes(ref)) this.setVar(key, current.split(ref).join(value));
+    }
+  }
+
+  /** Names of variables defined in this store itself (not inherited from the one it copies). */
+  localKeys(): string[] {
+    return [...this.table.own.keys()];
+  }
+
+  /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
+  keys(): string[] {
+    const deleted = new Set<string>();
+    const result = new Set<string>();
+    for (let t: VarTable | null = this.table; t; t = t.parent) {
+      for (const [k, entry] of t.own) {
+        if (deleted.has(k)) continue;
+        if (entry.size === 0) {
+          deleted.add(k);
+          continue;
+        }
+        result.add(k);
+      }
+    }
+    this.needOverrides();
+    const out = [...result];
+    const withOverrides = new Set<string>();
+    for (const name of this.overridedata.names()) {
+      for (const [, o] of this.overridedata.get(name) ?? []) {
+        if (this.overrideActive(o)) withOverrides.add(name);
+      }
+    }
+    for (const name of withOverrides) if (!result.has(name)) out.push(name);
+    // BitBake also yields overridden names already listed a second time; callers de-duplicate.
+    return out;
+  }
+}
+
+/** Rename every key containing `${...}` to its expansion (BitBake's expandKeys). */
+export function expandKeys(d: DataStore): void {
+  const todo = new Map<string, string>();
+  for (const key of d.keys()) {
+    if (!key.includes("${")) continue;
+    const ekey = d.expandString(key);
+    if (ekey !== key) todo.set(key, ekey);
+  }
+  for (const key of [...todo.keys()].sort(pyCompare)) {
+    const ekey = todo.get(key)!;
+    const existing = d.getVar(ekey, false);
+    if (existing !== undefined) {
+      const val = d.getVar(key, false);
+      if (val !== undefined) {
+        d.reporter.warn(`Variable key ${key} (${val}) replaces original key ${ekey} (${existing}).`);
+      }
+    }
+    d.renameVar(key, ekey);
+  }
+}
+
+/** Python's default string ordering (by code point). */
+export function pyCompare(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return (x[i].codePointAt(0) ?? 0) - (y[i].codePointAt(0) ?? 0);
+  }
+  return x.length - y.length;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function isUnterminatedString(message: string): boolean {
+  return message.includes("EOL while scanning string literal") || message.includes("unterminated string literal");
+}
+
+/** An error shaped like a Python exception, for failures the datastore itself detects. */
+export function pythonStyleError(pythonType: string, message: string): Error & PythonFailure {
+  const e = new Error(message) as Error & PythonFailure;
+  e.pythonType = pythonType;
+  return e;
+}
+
+function describeError(e: unknown): { type: string; message: string } {
+  if (isPythonFailure(e)) return { type: e.pythonType, message: e.message };
+  if (e instanceof Error) return { type: e.name, message: e.message };
+  return { type: "Exception", message: String(e) };
+}
+
+function pyTypeName(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "list";
+  if (v instanceof Set) return "set";
+  return "object";
+}

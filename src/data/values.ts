@@ -1,0 +1,59 @@
+// Helpers for the values a datastore holds: mostly strings, sometimes lists, sets or numbers,
+// and opaque objects that metadata Python stored (kept as they are).
+
+/** Python's None. JavaScript `undefined` crosses into Python as None; `null` would not. */
+export type PyNone = undefined;
+
+/** Reading a value hands out a shallow copy of containers, as BitBake's copy.copy() does. */
+export function shallowCopy<T>(v: T): T {
+  if (Array.isArray(v)) return v.slice() as T;
+  if (v instanceof Set) return new Set(v) as T;
+  if (v instanceof Map) return new Map(v) as T;
+  return v;
+}
+
+/** Python truthiness for the value kinds the datastore stores. */
+export function pyTruthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === "") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof Set || v instanceof Map) return v.size > 0;
+  return true;
+}
+
+/** Python's str() for the plain value kinds (used where BitBake formats values). */
+export function pyStr(v: unknown): string {
+  if (v === undefined || v === null) return "None";
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
+  if (v instanceof Set) return v.size === 0 ? "set()" : `{${[...v].map(pyRepr).join(", ")}}`;
+  return String(v);
+}
+
+function pyFloat(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  const s = String(v);
+  return s.includes(".") || s.includes("e") ? s : `${s}.0`;
+}
+
+/** Python's repr() for strings and the plain kinds. */
+export function pyRepr(v: unknown): string {
+  if (typeof v === "string") {
+    const quote = v.includes("'") && !v.includes('"') ? '"' : "'";
+    let out = "";
+    for (const ch of v) {
+      if (ch === "\\") out += "\\\\";
+      else if (ch === quote) out += `\\${quote}`;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else if (ch < " " || ch === "\x7f") out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+      else out += ch;
+    }
+    return quote + out + quote;
+  }
+  return pyStr(v);
+}

@@ -1,0 +1,119 @@
+// Parsing the configuration of a build directory: bblayers.conf, each layer's layer.conf,
+// conf/bitbake.conf found along BBPATH, then base.bbclass and INHERIT (BitBake's cookerdata).
+
+import path from "node:path";
+import {
+  type Collection,
+  ConfigError,
+  finishLayers,
+  findConfigFile,
+  handleCollections,
+  inheritFromEnvironment,
+} from "../config/index.js";
+import { DataStore, expandKeys, type Reporter } from "../data/index.js";
+import { pySplit } from "../syntax/index.js";
+import type { Evaluator } from "./evaluate.js";
+import { runAnonymous } from "./finalize.js";
+import { isDir } from "./paths.js";
+
+export interface Configuration {
+  /** The configuration every recipe starts from (a copy of it). */
+  data: DataStore;
+  topdir: string;
+  collections: Collection[];
+}
+
+function regexEscape(s: string): string {
+  // Python's re.escape escapes everything but ASCII letters, digits and "_".
+  return s.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
+}
+
+/** Parse the configuration for the build directory containing `cwd` (or `cwd` itself). */
+export function parseConfiguration(
+  ev: Evaluator,
+  opts: { cwd: string; env: NodeJS.ProcessEnv; tracking?: boolean; reporter: Reporter },
+): Configuration {
+  const base = DataStore.create({ python: ev.python, reporter: opts.reporter });
+  base.tracking = opts.tracking ?? false;
+  inheritFromEnvironment(base, opts.env);
+  base.setVar("__bbclasstype", "global");
+
+  let data = base.createCopy();
+  data.setVar("BB_CURRENT_MC", "");
+  const layerconf = findConfigFile("bblayers.conf", data.getVar("BBPATH") as string | undefined, opts.cwd);
+  if (layerconf) {
+    data.setVar("TOPDIR", path.dirname(path.dirname(layerconf)));
+    ev.handleFile(layerconf, data, true, true);
+    if (!data.getVar("BB_CACHEDIR")) data.setVar("BB_CACHEDIR", "${TOPDIR}/cache");
+    const layers = pySplit(String(data.getVar("BBLAYERS") ?? ""));
+    if (layers.length === 0) throw new ConfigError("The bblayers.conf file doesn't contain any BBLAYERS definition", layerconf);
+    data = data.createCopy();
+    const broken = layers.filter((l) => !isDir(l));
+    if (broken.length) {
+      throw new ConfigError(
+        `The following layer directories do not exist:\n   ${broken.join("\n   ")}\nPlease check BBLAYERS in ${layerconf}`,
+        layerconf,
+      );
+    }
+    const compat = new Map<string, Set<string>>();
+    let layerseries: Set<string> | null = null;
+    for (let layer of layers) {
+      if (layer.includes("~") && opts.env.HOME) layer = layer.replace(/^~(?=\/|$)/, opts.env.HOME);
+      layer = layer.replace(/\/+$/, "");
+      data.setVar("LAYERDIR", layer);
+      data.setVar("LAYERDIR_RE", regexEscape(layer));
+      ev.handleFile(path.join(layer, "conf", "layer.conf"), data, true, true);
+      data.expandVarref("LAYERDIR");
+      data.expandVarref("LAYERDIR_RE");
+      for (const c of pySplit(String(data.getVar("BBFILE_COLLECTIONS") ?? ""))) {
+        const entry = data.getVar(`LAYERSERIES_COMPAT_${c}`) as string | undefined;
+        if (entry) {
+          compat.set(c, new Set(pySplit(entry)));
+          data.delVar(`LAYERSERIES_COMPAT_${c}`);
+        }
+      }
+      if (!layerseries || layerseries.size === 0) {
+        layerseries = new Set(pySplit(String(data.getVar("LAYERSERIES_CORENAMES") ?? "")));
+        if (layerseries.size > 0) data.delVar("LAYERSERIES_CORENAMES");
+      }
+    }
+    finishLayers(data, compat, layerseries ?? new Set(), opts.reporter);
+  }
+  if (!data.getVar("BBPATH")) {
+    let msg = "The BBPATH variable is not set";
+    if (!layerconf) {
+      msg +=
+        " and kiln did not find a conf/bblayers.conf file in the expected location.\nMaybe you invoked kiln from the wrong directory?";
+    }
+    throw new ConfigError(msg);
+  }
+  if (!data.getVar("TOPDIR")) data.setVar("TOPDIR", opts.cwd);
+  if (!data.getVar("BB_CACHEDIR")) data.setVar("BB_CACHEDIR", "${TOPDIR}/cache");
+
+  ev.handleFile(path.join("conf", "bitbake.conf"), data, true, true);
+  for (const cls of ["base", ...pySplit(String(data.getVar("INHERIT") ?? ""))]) {
+    ev.inherit(cls, "configuration INHERITs", 0, data, false);
+  }
+  data.setVar("BBINCLUDED", includedFiles(data));
+
+  const collections = handleCollections(data, opts.reporter);
+  data.renameVar("__depends", "__base_depends");
+  data.setVar("__bbclasstype", "recipe");
+  return { data: data.createCopy(), topdir: String(data.getVar("TOPDIR")), collections };
+}
+
+function includedFiles(d: DataStore): string {
+  const deps = [
+    ...((d.getVar("__base_depends", false) as Array<[string, unknown]> | undefined) ?? []),
+    ...((d.getVar("__depends", false) as Array<[string, unknown]> | undefined) ?? []),
+  ];
+  return deps.map(([f]) => path.resolve(f)).join(" ");
+}
+
+/** The global configuration as `bitbake -e` shows it: keys expanded, anonymous functions run. */
+export function finalizeConfiguration(ev: Evaluator, config: Configuration): DataStore {
+  const d = config.data.createCopy();
+  expandKeys(d);
+  runAnonymous(ev, d);
+  return d;
+}

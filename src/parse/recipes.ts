@@ -1,0 +1,192 @@
+// Finding and parsing recipes: BBFILES globbing, BBMASK, bbappends (with % wildcards), and the
+// parse of one recipe file into its datastores (the recipe and its BBCLASSEXTEND variants).
+
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { type Collection, fileCollection } from "../config/index.js";
+import { pyCompare, type Reporter, SkipRecipe } from "../data/index.js";
+import { pySplit } from "../syntax/index.js";
+import { glob } from "../util/glob.js";
+import { pyRegExp, pySearch } from "../util/pyregex.js";
+import { explodeDeps } from "../util/version.js";
+import type { Configuration } from "./config.js";
+import type { Evaluator } from "./evaluate.js";
+import { multiFinalize, type Variants } from "./finalize.js";
+import { isDir, pyBasename } from "./paths.js";
+
+export interface RecipeFiles {
+  /** .bb files in priority order (lowest first), as BitBake lists them. */
+  recipes: string[];
+  /** [recipe base name the append applies to (with %), append file] in discovery order. */
+  appends: Array<[string, string]>;
+  masked: number;
+}
+
+function walkRecipes(dir: string): string[] {
+  const found: string[] = [];
+  const visit = (d: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!["SCCS", "CVS", ".svn"].includes(e.name)) visit(path.join(d, e.name));
+      } else if (e.name.endsWith(".bb") || e.name.endsWith(".bbappend")) {
+        found.push(path.join(d, e.name));
+      }
+    }
+  };
+  visit(dir);
+  return found;
+}
+
+/** BBFILES and BBMASK → the recipe and append files to parse (BitBake's collect_bbfiles). */
+export function collectRecipeFiles(config: Configuration, reporter: Reporter): RecipeFiles {
+  const d = config.data;
+  const priority = (f: string) => fileCollection(f, config.collections)?.priority ?? 0;
+  const patterns = pySplit(String(d.getVar("BBFILES") ?? ""));
+  // Stable sort by the priority of the collection each pattern falls in.
+  const ordered = patterns.map((p, i) => ({ p, i, prio: priority(p) })).sort((a, b) => a.prio - b.prio || a.i - b.i);
+  d.setVar("BBFILES_PRIORITIZED", ordered.map((o) => o.p).join(" "));
+
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const add = (f: string) => {
+    if (!seen.has(f)) {
+      seen.add(f);
+      files.push(f);
+    }
+  };
+  for (const { p } of ordered) {
+    if (isDir(p)) {
+      for (const f of walkRecipes(p)) add(f);
+      continue;
+    }
+    for (const f of glob(p).sort(pyCompare)) add(f);
+  }
+
+  let mask: RegExp | null = null;
+  const bbmask = d.getVar("BBMASK") as string | undefined;
+  if (bbmask) {
+    const valid: string[] = [];
+    for (let m of pySplit(bbmask)) {
+      if (m.startsWith("|")) {
+        reporter.warn(`BBMASK contains regular expression beginning with '|', fixing: ${m}`);
+        m = m.slice(1);
+      }
+      try {
+        pyRegExp(m);
+        valid.push(m);
+      } catch {
+        reporter.error(`BBMASK contains an invalid regular expression, ignoring: ${m}`);
+      }
+    }
+    if (valid.length) mask = pyRegExp(valid.join("|"));
+  }
+
+  const recipes: string[] = [];
+  const appends: Array<[string, string]> = [];
+  let masked = 0;
+  for (const f of files) {
+    if (mask && pySearch(mask, f)) {
+      masked++;
+      continue;
+    }
+    if (f.endsWith(".bb")) recipes.push(f);
+    else if (f.endsWith(".bbappend")) appends.push([pyBasename(f).replace(".bbappend", ".bb"), f]);
+  }
+  return { recipes, appends, masked };
+}
+
+/** The bbappends that apply to a recipe file, in order ("%" in an append's name matches any rest). */
+export function appendsFor(recipe: string, appends: Array<[string, string]>): string[] {
+  const name = pyBasename(recipe);
+  return appends
+    .filter(([base]) => base === name || (base.includes("%") && base.startsWith(name.slice(0, base.indexOf("%")))))
+    .map(([, f]) => f);
+}
+
+/** "virtual:<variant>:<file>" for a variant, the file itself for the recipe. */
+export function virtualName(file: string, variant: string): string {
+  return variant ? `virtual:${variant}:${file}` : file;
+}
+
+export function splitVirtualName(name: string): { file: string; variant: string } {
+  if (!name.startsWith("virtual:")) return { file: name, variant: "" };
+  const parts = name.split(":");
+  return { file: parts[parts.length - 1], variant: parts.slice(1, -1).join(":") };
+}
+
+/**
+ * Parse one recipe file with its appends. `only` restricts finalisation to one variant
+ * ("default" for the recipe itself), as a single-recipe query does.
+ */
+export function parseRecipeFile(
+  ev: Evaluator,
+  config: Configuration,
+  file: string,
+  appends: string[],
+  only?: string,
+): Variants {
+  const d = config.data.createCopy();
+  if (only !== undefined) d.setVar("__ONLYFINALISE", only);
+  d.setVar("__BBMULTICONFIG", "");
+  d.setVar("FILE_LAYERNAME", fileCollection(file, config.collections)?.name);
+  d.setVar("__BB_RECIPE_FILE", file);
+  if (appends.length) d.setVar("__BBAPPEND", appends.join(" "));
+  try {
+    ev.handleRecipeStyle(file, d, false);
+  } catch (e) {
+    if (e instanceof SkipRecipe) return new Map([["", d]]);
+    throw e;
+  }
+  return multiFinalize(ev, file, d, only);
+}
+
+/** What provider selection needs to know about one parsed recipe (or variant). */
+export interface RecipeInfo {
+  /** The recipe file, or "virtual:<variant>:<file>" for a variant. */
+  name: string;
+  file: string;
+  variant: string;
+  pn: string;
+  pe: string | undefined;
+  pv: string;
+  pr: string;
+  defaultPreference: number;
+  provides: string[];
+  /** Why the recipe is unavailable, when it was skipped. */
+  skipped?: string;
+  priority: number;
+}
+
+/** Summarise each datastore a recipe file produced. */
+export function recipeInfos(file: string, variants: Variants, collections: Collection[]): RecipeInfo[] {
+  const priority = fileCollection(file, collections)?.priority ?? 0;
+  const infos: RecipeInfo[] = [];
+  const keys = [...variants.keys()].sort(pyCompare).reverse();
+  for (const variant of keys) {
+    const d = variants.get(variant)!;
+    const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+    const skipped = d.getVar("__SKIPPED");
+    const info: RecipeInfo = {
+      name: virtualName(file, variant),
+      file,
+      variant,
+      pn: str(d.getVar("PN")) || (pyBasename(file).replace(/\.(bb|bbappend)$/, "").split("_")[0] ?? ""),
+      pe: str(d.getVar("PE")),
+      pv: str(d.getVar("PV")) ?? "",
+      pr: str(d.getVar("PR")) ?? "",
+      defaultPreference: Number.parseInt(String(d.getVar("DEFAULT_PREFERENCE") ?? "0"), 10) || 0,
+      provides: explodeDeps(String(d.getVar("PROVIDES") ?? "")),
+      priority,
+    };
+    if (skipped) info.skipped = skipped === true ? "True" : String(skipped);
+    infos.push(info);
+  }
+  return infos;
+}
+

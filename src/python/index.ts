@@ -1,0 +1,3 @@
+// python: the embedded CPython (Pyodide) and the bridge metadata Python uses to reach kiln.
+export { loadPython } from "./loader.js";
+export { type LogLevel, type LogSink, PYTHON_LIB_DIR, PythonRuntime } from "./runtime.js";

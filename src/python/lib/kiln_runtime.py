@@ -1,0 +1,369 @@
+"""kiln's side of the Python bridge.
+
+Metadata Python sees `d`, an object with BitBake's datastore API, whose methods call into kiln's
+TypeScript datastore through `_bridge` (a JavaScript module registered by the runtime). This
+module also compiles and runs metadata code: inline `${@...}` expressions, anonymous functions
+and top-level `def` functions, in the shared global context BitBake calls `bb.utils._context`.
+
+Errors leave Python as a JSON description (take_error) so the TypeScript side can turn them into
+located, user-facing messages.
+"""
+
+import builtins
+import copy
+import json
+import os
+import sys
+import time
+import traceback
+import weakref
+
+import bb
+import bb.utils
+
+_bridge = None  # set by attach()
+
+# The names every piece of metadata Python sees as globals (BitBake's bb.utils context).
+_context = bb.utils.get_context()
+_context.update({"os": os, "bb": bb, "time": time})
+
+
+def attach(bridge):
+    """Connect to the JavaScript bridge (called once after start-up)."""
+    global _bridge
+    _bridge = bridge
+    bb._set_log_handler(_log)
+
+
+def _log(level, msg):
+    _bridge.log(level, str(msg))
+
+
+# ---- values crossing the bridge ------------------------------------------------------------
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _to_js(value):
+    """Lists, tuples and sets of plain values travel as JavaScript arrays/sets; anything else
+    stays a Python object the datastore keeps as it is."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, _PLAIN) for v in value):
+        from pyodide.ffi import to_js
+        return to_js(list(value))
+    if isinstance(value, (set, frozenset)) and all(isinstance(v, _PLAIN) for v in value):
+        from pyodide.ffi import to_js
+        return to_js(set(value))
+    return value
+
+
+def _from_js(value):
+    """Containers read from the datastore arrive as fresh Python objects (BitBake copies too)."""
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    to_py = getattr(value, "to_py", None)
+    if to_py is not None:
+        return to_py()
+    if isinstance(value, (list, dict, set)):
+        return copy.copy(value)
+    return value
+
+
+# ---- the datastore object ------------------------------------------------------------------
+
+_wrappers = weakref.WeakValueDictionary()
+
+
+def wrap(handle):
+    """The `d` object for datastore `handle` (one live object per datastore)."""
+    d = _wrappers.get(handle)
+    if d is None:
+        d = DataSmart(handle)
+        _wrappers[handle] = d
+    return d
+
+
+class _VarHistory:
+    """The part of BitBake's variable history that metadata reads."""
+
+    def __init__(self, handle):
+        self._h = handle
+
+    def variable(self, var):
+        return json.loads(_bridge.history(self._h, var))
+
+    def record(self, *args, **kwargs):
+        pass
+
+
+class DataSmart:
+    """BitBake's datastore API over a kiln datastore."""
+
+    __slots__ = ("_h", "__weakref__")
+
+    def __init__(self, handle):
+        self._h = handle
+
+    def __del__(self):
+        if _bridge is not None:
+            _bridge.release(self._h)
+
+    # reading
+    def getVar(self, var, expand=True, noweakdefault=False, parsing=False):
+        return _from_js(_bridge.getVar(self._h, var, bool(expand), bool(noweakdefault), bool(parsing)))
+
+    def getVarFlag(self, var, flag, expand=True, noweakdefault=False, parsing=False):
+        return _from_js(_bridge.getVarFlag(self._h, var, flag, bool(expand), bool(noweakdefault)))
+
+    def getVarFlags(self, var, expand=False, internalflags=False):
+        if expand is True or expand is False:
+            names = bool(expand)
+        else:
+            from pyodide.ffi import to_js
+            names = to_js(list(expand))
+        result = _bridge.getVarFlags(self._h, var, names, bool(internalflags))
+        if result is None:
+            return None
+        return {k: _from_js(v) for k, v in result.to_py(depth=1).items()}
+
+    def expand(self, s, varname=None):
+        return _from_js(_bridge.expand(self._h, s, varname))
+
+    def expandWithRefs(self, s, varname):
+        value, refs = _bridge.expandWithRefs(self._h, s, varname).to_py()
+        return _Parsed(value, set(refs))
+
+    def keys(self):
+        return list(_bridge.keys(self._h).to_py())
+
+    def localkeys(self):
+        return iter(_bridge.localKeys(self._h).to_py())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self):
+        return len(self.keys())
+
+    def __contains__(self, var):
+        return self.getVar(var, False) is not None
+
+    def __getitem__(self, var):
+        value = self.getVar(var, False)
+        if value is None:
+            raise KeyError(var)
+        return value
+
+    def __setitem__(self, var, value):
+        self.setVar(var, value)
+
+    def __delitem__(self, var):
+        self.delVar(var)
+
+    def items(self):
+        return [(k, self.getVar(k, False)) for k in self.keys()]
+
+    def hasOverrides(self, var):
+        return bool(_bridge.hasOverrides(self._h, var))
+
+    @property
+    def overrides(self):
+        return list(_bridge.overrides(self._h).to_py())
+
+    def need_overrides(self):
+        _bridge.overrides(self._h)
+
+    # writing
+    def setVar(self, var, value, **loginfo):
+        _bridge.setVar(self._h, var, _to_js(value), "parsing" in loginfo, *_caller())
+
+    def setVarFlag(self, var, flag, value, **loginfo):
+        _bridge.setVarFlag(self._h, var, flag, _to_js(value), *_caller())
+
+    def setVarFlags(self, var, flags, **loginfo):
+        for k, v in flags.items():
+            if k != "_content":
+                self.setVarFlag(var, k, v)
+
+    def delVar(self, var, **loginfo):
+        _bridge.delVar(self._h, var, *_caller())
+
+    def delVarFlag(self, var, flag, **loginfo):
+        _bridge.delVarFlag(self._h, var, flag, *_caller())
+
+    def delVarFlags(self, var, **loginfo):
+        _bridge.delVarFlags(self._h, var, *_caller())
+
+    def appendVar(self, var, value, **loginfo):
+        _bridge.appendVar(self._h, var, _to_js(value), *_caller())
+
+    def prependVar(self, var, value, **loginfo):
+        _bridge.prependVar(self._h, var, _to_js(value), *_caller())
+
+    def appendVarFlag(self, var, flag, value, **loginfo):
+        _bridge.appendVarFlag(self._h, var, flag, value, *_caller())
+
+    def prependVarFlag(self, var, flag, value, **loginfo):
+        _bridge.prependVarFlag(self._h, var, flag, value, *_caller())
+
+    def renameVar(self, key, newkey, **loginfo):
+        _bridge.renameVar(self._h, key, newkey, *_caller())
+
+    def expandVarref(self, variable, parents=False):
+        _bridge.expandVarref(self._h, variable)
+
+    # copies and history
+    def createCopy(self):
+        return wrap(_bridge.createCopy(self._h))
+
+    @property
+    def varhistory(self):
+        return _VarHistory(self._h)
+
+    def getVarHistory(self, var):
+        return _VarHistory(self._h).variable(var)
+
+    def enableTracking(self):
+        _bridge.tracking(self._h, True)
+
+    def disableTracking(self):
+        _bridge.tracking(self._h, False)
+
+
+class _Parsed:
+    def __init__(self, value, references):
+        self.value = value
+        self.references = references
+        self.execs = set()
+        self.contains = {}
+
+
+def _caller():
+    """File and line of the metadata code calling into the datastore, for variable history."""
+    frame = sys._getframe(2)
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+# ---- running metadata code -----------------------------------------------------------------
+
+class DataContext(dict):
+    """Local names for inline Python: unknown names are looked up as datastore variables."""
+
+    excluded = frozenset([n for n in dir(builtins) if not n.startswith("_")] + ["oe"])
+
+    def __init__(self, d):
+        dict.__init__(self, d=d)
+        self._d = d
+
+    def __missing__(self, key):
+        if key in self.excluded or key in _context:
+            raise KeyError(key)
+        value = self._d.getVar(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+_expr_cache = {}
+_exec_cache = {}
+
+
+def eval_inline(code, varname, handle):
+    """Evaluate `${@code}` for variable `varname` and return str() of the result."""
+    d = wrap(handle)
+    label = "Var <%s>" % varname if varname else "<expansion>"
+    key = (code, label)
+    compiled = _expr_cache.get(key)
+    if compiled is None:
+        compiled = compile(code.strip(), label, "eval")
+        _expr_cache[key] = compiled
+    scope = dict(_context)
+    scope["d"] = d
+    return str(eval(compiled, scope, DataContext(d)))
+
+
+def insert_method(name, text, filename, lineno):
+    """Define metadata functions (`def` blocks, anonymous functions) in the shared context.
+    Line numbers are kept by padding, so tracebacks point into the metadata file."""
+    compiled = _exec_cache.get(text)
+    if compiled is None:
+        compiled = compile("\n" * int(lineno) + text, filename, "exec")
+        _exec_cache[text] = compiled
+    exec(compiled, _context)
+
+
+def run_anonymous(names, handle):
+    """Run anonymous functions in order, each called with `d`."""
+    d = wrap(handle)
+    for name in names:
+        _context[name](d)
+
+
+def exec_code(text, handle, filename="<code>"):
+    """Run a block of Python statements with `d` available."""
+    compiled = compile(text, filename, "exec")
+    exec(compiled, _context, {"d": wrap(handle)})
+
+
+def add_pylib(libdir, namespace, global_modules):
+    """Make a layer's Python library importable and visible to metadata (BitBake's addpylib)."""
+    import importlib
+    for m in global_modules:
+        if m not in _context:
+            _context[m] = importlib.import_module(m)
+    if libdir not in sys.path:
+        sys.path.append(libdir)
+    _context[namespace] = __import__(namespace)
+    for sub in getattr(_context[namespace], "BBIMPORTS", []):
+        _context[namespace] = __import__(namespace + "." + sub)
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+_last_error = None
+_pending_js_error = None
+_own_dir = os.path.dirname(os.path.abspath(__file__))
+
+
+def guard(fn, *args):
+    """Call fn; on failure remember the exception for take_error() and re-raise."""
+    global _last_error
+    try:
+        return fn(*args)
+    except BaseException as e:  # noqa: BLE001 - every failure must reach the TypeScript side
+        _last_error = e
+        raise
+
+
+def _metadata_location(e):
+    """The innermost traceback frame that belongs to a metadata file (not kiln's own code)."""
+    file = line = None
+    for frame, lineno in traceback.walk_tb(e.__traceback__):
+        name = frame.f_code.co_filename
+        if name.startswith("/") and not name.startswith(_own_dir):
+            file, line = name, lineno
+    if isinstance(e, SyntaxError) and e.filename and str(e.filename).startswith("/"):
+        file, line = e.filename, e.lineno
+    return file, line
+
+
+def take_error():
+    """Describe the last failure as JSON: type, message, metadata location, traceback.
+    A failure that came from JavaScript is kept for take_js_error()."""
+    global _last_error, _pending_js_error
+    e, _last_error = _last_error, None
+    if e is None:
+        return json.dumps({"type": "Exception", "message": "unknown Python failure"})
+    if type(e).__name__ == "JsException":
+        _pending_js_error = e
+        return json.dumps({"type": "JsException", "message": str(e)})
+    file, line = _metadata_location(e)
+    tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+    message = e.msg if isinstance(e, SyntaxError) else str(e)
+    return json.dumps({"type": type(e).__name__, "message": message, "file": file, "line": line, "traceback": tb})
+
+
+def take_js_error():
+    """The JavaScript error object behind the last failure described as JsException."""
+    global _pending_js_error
+    e, _pending_js_error = _pending_js_error, None
+    return getattr(e, "js_error", e)

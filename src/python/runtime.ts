@@ -1,0 +1,192 @@
+// The embedded CPython that runs metadata Python, and the bridge between it and the datastore.
+// Python sees `d` (kiln_runtime.DataSmart) whose methods call the functions of `bridge` below
+// with a numeric handle naming the datastore; Python releases a handle when its `d` object dies.
+
+import { fileURLToPath } from "node:url";
+import type { PyodideInterface } from "pyodide";
+import type { PyCallable, PyProxy } from "pyodide/ffi";
+import {
+  type DataStore,
+  FatalError,
+  type InlinePython,
+  PythonError,
+  pyStr,
+  SkipRecipe,
+} from "../data/index.js";
+import { loadPython } from "./loader.js";
+
+/** Directory holding kiln's Python package (bb) and the bridge module. */
+export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
+
+export type LogLevel = "debug" | "note" | "plain" | "verbnote" | "warn" | "error" | "fatal";
+export type LogSink = (level: LogLevel, message: string) => void;
+
+const defaultSink: LogSink = (level, message) => {
+  if (level === "debug") return;
+  const tag = level === "warn" ? "WARNING" : level === "plain" ? "" : level.toUpperCase();
+  process.stderr.write(tag ? `${tag}: ${message}\n` : `${message}\n`);
+};
+
+interface RuntimeFunctions {
+  guard: PyCallable;
+  takeError: PyCallable;
+  takeJsError: PyCallable;
+  evalInline: PyCallable;
+  insertMethod: PyCallable;
+  runAnonymous: PyCallable;
+  execCode: PyCallable;
+  addPylib: PyCallable;
+}
+
+export class PythonRuntime implements InlinePython {
+  private readonly stores = new Map<number, DataStore>();
+  private readonly ids = new WeakMap<DataStore, number>();
+  private nextId = 1;
+  private readonly fns: RuntimeFunctions;
+  log: LogSink = defaultSink;
+
+  private constructor(readonly pyodide: PyodideInterface) {
+    pyodide.runPython(`import sys\nif ${JSON.stringify(PYTHON_LIB_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PYTHON_LIB_DIR)})`);
+    const mod = pyodide.pyimport("kiln_runtime");
+    mod.attach(this.makeBridge());
+    const get = (name: string) => mod[name] as PyCallable;
+    this.fns = {
+      guard: get("guard"),
+      takeError: get("take_error"),
+      takeJsError: get("take_js_error"),
+      evalInline: get("eval_inline"),
+      insertMethod: get("insert_method"),
+      runAnonymous: get("run_anonymous"),
+      execCode: get("exec_code"),
+      addPylib: get("add_pylib"),
+    };
+  }
+
+  static async start(opts: { cacheDir?: string } = {}): Promise<PythonRuntime> {
+    return new PythonRuntime(await loadPython(opts));
+  }
+
+  /** The handle Python uses for a datastore (allocated on first use). */
+  handle(d: DataStore): number {
+    let id = this.ids.get(d);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(d, id);
+      this.stores.set(id, d);
+    }
+    return id;
+  }
+
+  private store(id: number): DataStore {
+    const d = this.stores.get(id);
+    if (!d) throw new Error(`kiln internal error: Python used a released datastore handle ${id}`);
+    return d;
+  }
+
+  /** Call into Python, turning a Python failure into the matching kiln error. */
+  private call(fn: PyCallable, ...args: unknown[]): unknown {
+    try {
+      return this.fns.guard(fn, ...args);
+    } catch (e) {
+      if (!isPyodideError(e)) throw e;
+      const info = JSON.parse(this.fns.takeError() as string) as {
+        type: string;
+        message: string;
+        file?: string;
+        line?: number;
+        traceback?: string;
+      };
+      if (info.type === "JsException") throw this.fns.takeJsError();
+      if (info.type === "SkipRecipe" || info.type === "SkipPackage") throw new SkipRecipe(info.message);
+      if (info.type === "BBHandledException") throw new FatalError(info.message);
+      throw new PythonError(info.type, info.message, info.file ?? undefined, info.line ?? undefined, info.traceback);
+    }
+  }
+
+  evalInline(code: string, varname: string | null, d: DataStore): string {
+    return this.call(this.fns.evalInline, code, varname ?? undefined, this.handle(d)) as string;
+  }
+
+  /** Define functions (a `def` block or an anonymous function) in the shared Python context. */
+  insertMethod(name: string, text: string, file: string, lineOffset: number): void {
+    this.call(this.fns.insertMethod, name, text, file, lineOffset);
+  }
+
+  /** Run the named anonymous functions, in order, with `d`. */
+  runAnonymous(names: string[], d: DataStore): void {
+    if (names.length > 0) this.call(this.fns.runAnonymous, names, this.handle(d));
+  }
+
+  /** Run Python statements with `d` in scope. */
+  exec(code: string, d: DataStore, file = "<code>"): void {
+    this.call(this.fns.execCode, code, this.handle(d), file);
+  }
+
+  /** BitBake's addpylib: make `namespace` from `dir` importable and visible to metadata. */
+  addPyLib(dir: string, namespace: string, globalModules: string[]): void {
+    this.call(this.fns.addPylib, dir, namespace, globalModules);
+  }
+
+  /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */
+  private makeBridge(): Record<string, unknown> {
+    const py = this.pyodide;
+    const keep = (v: unknown): unknown => (v instanceof py.ffi.PyProxy ? (v as PyProxy).copy() : v);
+    const at = (file?: string, line?: number) => ({ file, line });
+    return {
+      log: (level: LogLevel, message: string) => this.log(level, message),
+      release: (id: number) => {
+        const d = this.stores.get(id);
+        this.stores.delete(id);
+        if (d) this.ids.delete(d);
+      },
+      getVar: (id: number, name: string, expand: boolean, noweakdefault: boolean, parsing: boolean) =>
+        this.store(id).getVar(name, expand, { noweakdefault, parsing }),
+      getVarFlag: (id: number, name: string, flag: string, expand: boolean, noweakdefault: boolean) =>
+        this.store(id).getVarFlag(name, flag, expand, { noweakdefault }),
+      getVarFlags: (id: number, name: string, expand: boolean | string[], internal: boolean) => {
+        const names = typeof expand === "boolean" ? expand : Array.from(expand as Iterable<string>);
+        const flags = this.store(id).getVarFlags(name, names, internal);
+        return flags ? new Map(Object.entries(flags)) : undefined;
+      },
+      expand: (id: number, s: unknown, varname?: string) => this.store(id).expand(s, varname ?? null),
+      expandWithRefs: (id: number, s: unknown, varname?: string) => {
+        const parse = this.store(id).expandWithRefs(s, varname ?? null);
+        return [parse.value, [...parse.references]];
+      },
+      keys: (id: number) => this.store(id).keys(),
+      localKeys: (id: number) => this.store(id).localKeys(),
+      hasOverrides: (id: number, name: string) => this.store(id).hasOverrides(name),
+      overrides: (id: number) => this.store(id).activeOverrides(),
+      setVar: (id: number, name: string, value: unknown, parsing: boolean, file?: string, line?: number) =>
+        this.store(id).setVar(name, keep(value), { ...at(file, line), parsing: parsing || undefined }),
+      setVarFlag: (id: number, name: string, flag: string, value: unknown, file?: string, line?: number) =>
+        this.store(id).setVarFlag(name, flag, keep(value), at(file, line)),
+      delVar: (id: number, name: string, file?: string, line?: number) => this.store(id).delVar(name, at(file, line)),
+      delVarFlag: (id: number, name: string, flag: string, file?: string, line?: number) =>
+        this.store(id).delVarFlag(name, flag, at(file, line)),
+      delVarFlags: (id: number, name: string, file?: string, line?: number) =>
+        this.store(id).delVarFlags(name, at(file, line)),
+      appendVar: (id: number, name: string, value: unknown, file?: string, line?: number) =>
+        this.store(id).appendVar(name, keep(value), at(file, line)),
+      prependVar: (id: number, name: string, value: unknown, file?: string, line?: number) =>
+        this.store(id).prependVar(name, keep(value), at(file, line)),
+      appendVarFlag: (id: number, name: string, flag: string, value: string, file?: string, line?: number) =>
+        this.store(id).appendVarFlag(name, flag, value, at(file, line)),
+      prependVarFlag: (id: number, name: string, flag: string, value: string, file?: string, line?: number) =>
+        this.store(id).prependVarFlag(name, flag, value, at(file, line)),
+      renameVar: (id: number, key: string, newkey: string, file?: string, line?: number) =>
+        this.store(id).renameVar(key, newkey, at(file, line)),
+      expandVarref: (id: number, variable: string) => this.store(id).expandVarref(variable),
+      createCopy: (id: number) => this.handle(this.store(id).createCopy()),
+      tracking: (id: number, on: boolean) => {
+        this.store(id).tracking = on;
+      },
+      history: (id: number, name: string) =>
+        JSON.stringify(this.store(id).history.variable(name).map((e) => ({ ...e, detail: pyStr(e.detail) }))),
+    };
+  }
+}
+
+function isPyodideError(e: unknown): boolean {
+  return e instanceof Error && e.constructor.name === "PythonError";
+}

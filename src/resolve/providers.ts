@@ -1,0 +1,250 @@
+// Choosing the recipe that provides a name, as BitBake does: PREFERRED_VERSION (with "%"),
+// REQUIRED_VERSION, DEFAULT_PREFERENCE, file priority, PREFERRED_PROVIDER and PREFERRED_PROVIDERS.
+
+import type { DataStore, Reporter } from "../data/index.js";
+import { pyCompare } from "../data/index.js";
+import { pySplit } from "../syntax/index.js";
+import { type PEVR, vercmp } from "../util/version.js";
+
+/** The facts provider selection needs about one parsed recipe (or variant). */
+export interface Candidate {
+  /** Recipe file, or "virtual:<variant>:<file>". */
+  name: string;
+  pn: string;
+  pe: string | undefined;
+  pv: string;
+  pr: string;
+  defaultPreference: number;
+  provides: string[];
+  priority: number;
+  skipped?: string;
+}
+
+export class NoProvider extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoProvider";
+  }
+}
+
+/** Parsed recipes indexed the way BitBake's recipe cache is. */
+export class ProviderIndex {
+  readonly byName = new Map<string, Candidate>();
+  /** pn → recipe names. */
+  readonly pkgPn = new Map<string, string[]>();
+  /** provided name (every PN and PROVIDES entry) → recipe names. */
+  readonly providers = new Map<string, string[]>();
+  readonly skipped: Candidate[] = [];
+  /** PREFERRED_PROVIDERS entries ("providee:provider"). */
+  readonly preferred = new Map<string, string>();
+
+  constructor(candidates: Candidate[], config: DataStore, reporter: Reporter) {
+    for (const c of candidates) {
+      if (c.skipped !== undefined) {
+        this.skipped.push(c);
+        continue;
+      }
+      this.byName.set(c.name, c);
+      push(this.pkgPn, c.pn, c.name);
+      const provides = [c.pn];
+      for (const p of c.provides) if (!provides.includes(p)) provides.push(p);
+      for (const p of provides) push(this.providers, p, c.name);
+    }
+    for (const entry of pySplit(String(config.getVar("PREFERRED_PROVIDERS") ?? ""))) {
+      const parts = entry.split(":");
+      if (parts.length !== 2) {
+        reporter.error(`Malformed option in PREFERRED_PROVIDERS variable: ${entry}`);
+        continue;
+      }
+      const [providee, provider] = parts;
+      const existing = this.preferred.get(providee);
+      if (existing !== undefined && existing !== provider) {
+        reporter.error(`conflicting preferences for ${providee}: both ${provider} and ${existing} specified`);
+      }
+      this.preferred.set(providee, provider);
+    }
+  }
+
+  private pevr(name: string): PEVR {
+    const c = this.byName.get(name)!;
+    return [c.pe, c.pv, c.pr];
+  }
+
+  /** Files of one pn grouped by priority (highest first), each group ordered by preference. */
+  private sortPriorities(files: string[]): string[][] {
+    const byPriority = new Map<number, Map<number, string[]>>();
+    for (const f of files) {
+      const c = this.byName.get(f)!;
+      let byPref = byPriority.get(c.priority);
+      if (!byPref) byPriority.set(c.priority, (byPref = new Map()));
+      push(byPref, c.defaultPreference, f);
+    }
+    const groups: string[][] = [];
+    for (const prio of [...byPriority.keys()].sort((a, b) => a - b)) {
+      const byPref = byPriority.get(prio)!;
+      const group: string[] = [];
+      for (const pref of [...byPref.keys()].sort((a, b) => a - b)) group.push(...byPref.get(pref)!);
+      groups.unshift(group);
+    }
+    return groups;
+  }
+
+  private findPreferred(
+    pn: string,
+    config: DataStore,
+    groups: string[][],
+    reporter: Reporter,
+    item?: string,
+  ): { file?: string; required: boolean } {
+    const versionVar = (keyword: string) =>
+      (config.getVar(`${keyword}_VERSION:pn-${pn}`) as string | undefined) ||
+      (config.getVar(`${keyword}_VERSION_${pn}`) as string | undefined) ||
+      (config.getVar(`${keyword}_VERSION`) as string | undefined);
+    const requiredV = versionVar("REQUIRED");
+    let preferredV = versionVar("PREFERRED");
+    const itemstr = item ? ` (for item ${item})` : "";
+    let required = false;
+    if (requiredV !== undefined && requiredV !== null) {
+      if (preferredV !== undefined && preferredV !== null) {
+        reporter.warn(
+          `REQUIRED_VERSION and PREFERRED_VERSION for package ${pn}${itemstr} are both set using REQUIRED_VERSION ${requiredV}`,
+        );
+      }
+      preferredV = requiredV;
+      required = true;
+    }
+    if (!preferredV) return { required };
+
+    // "[epoch:]version[_revision]"
+    const m = /^(\d+:)*([^\n]*)(_[^\n]*)*/.exec(preferredV)!;
+    const prefE = m[1] ? m[1].slice(0, -1) : undefined;
+    const prefV = m[2];
+    const prefR = m[3] ? m[3].slice(1) : undefined;
+    let file: string | undefined;
+    outer: for (const group of groups) {
+      for (const f of group) {
+        const [pe, pv, pr] = this.pevr(f);
+        if (versionMatches(pe, pv, pr, prefE, prefV, prefR)) {
+          file = f;
+          break outer;
+        }
+      }
+    }
+    if (file === undefined) {
+      let pvStr = prefR ? `${prefV}-${prefR}` : prefV;
+      if (prefE !== undefined) pvStr = `${prefE}:${pvStr}`;
+      if (!required) reporter.warn(`preferred version ${pvStr} of ${pn} not available${itemstr}`);
+      const available: string[] = [];
+      for (const group of groups) {
+        for (const f of group) {
+          const [pe, pv] = this.pevr(f);
+          const v = pe ? `${pe}:${pv}` : pv;
+          if (!available.includes(v)) available.push(v);
+        }
+      }
+      if (available.length) reporter.warn(`versions of ${pn} available: ${available.sort(pyCompare).join(" ")}`);
+      if (required) reporter.error(`required version ${pvStr} of ${pn} not available${itemstr}`);
+    }
+    return { file, required };
+  }
+
+  private findLatest(files: string[]): string | undefined {
+    let latest: PEVR | undefined;
+    let latestPref = 0;
+    let latestFile: string | undefined;
+    for (const f of files) {
+      const v = this.pevr(f);
+      const dp = this.byName.get(f)!.defaultPreference;
+      if (latest === undefined || (latestPref === dp && vercmp(latest, v) < 0) || dp > latestPref) {
+        latest = v;
+        latestFile = f;
+        latestPref = dp;
+      }
+    }
+    return latestFile;
+  }
+
+  /** Eligible providers of `item`, best first (BitBake's filterProviders). */
+  filterProviders(files: string[], item: string, config: DataStore, reporter: Reporter): string[] {
+    const sorted = [...files].sort(pyCompare);
+    const byPn = new Map<string, string[]>();
+    for (const f of sorted) push(byPn, this.byName.get(f)!.pn, f);
+
+    let eligible: string[] = [];
+    const chosen = new Map<string, string | undefined>();
+    const groups = new Map<string, string[][]>();
+    for (const pn of [...byPn.keys()].sort(pyCompare)) {
+      groups.set(pn, this.sortPriorities(byPn.get(pn)!));
+      const { file, required } = this.findPreferred(pn, config, groups.get(pn)!, reporter, item);
+      if (required && file === undefined) return eligible;
+      chosen.set(pn, file);
+      if (file) eligible.push(file);
+    }
+    for (const pn of [...groups.keys()].sort(pyCompare)) {
+      if (chosen.get(pn)) continue;
+      const latest = this.findLatest(groups.get(pn)![0]);
+      chosen.set(pn, latest);
+      if (latest) eligible.push(latest);
+    }
+    if (eligible.length === 0) return eligible;
+
+    // A recipe whose PN is the item itself gets a slight default preference.
+    for (const f of sorted) {
+      const pn = this.byName.get(f)!.pn;
+      if (pn !== item) continue;
+      const fn = chosen.get(pn);
+      if (!fn || !eligible.includes(fn)) continue;
+      eligible = [fn, ...eligible.filter((e) => e !== fn)];
+    }
+
+    const prefer = config.getVar(`PREFERRED_PROVIDER_${item}`) as string | undefined;
+    if (prefer) this.preferred.set(item, prefer);
+    const wanted = this.preferred.get(item);
+    if (wanted !== undefined) {
+      const hit = eligible.find((p) => this.byName.get(p)!.pn === wanted);
+      if (hit) eligible = [hit, ...eligible.filter((e) => e !== hit)];
+    }
+    return eligible;
+  }
+
+  /**
+   * The recipe to use for a target name (a PN or a provided name), or NoProvider explaining
+   * why there is none (skipped recipes give their reasons).
+   */
+  bestProvider(target: string, config: DataStore, reporter: Reporter): string {
+    const files = this.providers.get(target);
+    let best: string | undefined;
+    if (files) best = this.filterProviders(files, target, config, reporter)[0];
+    if (best) return best;
+    const reasons: string[] = [];
+    for (const s of this.skipped) {
+      if (s.pn === target) reasons.push(`${s.pn} was skipped: ${s.skipped}`);
+      else if (s.provides.includes(target)) reasons.push(`${s.pn} PROVIDES ${target} but was skipped: ${s.skipped}`);
+    }
+    if (reasons.length) throw new NoProvider(`${target} is unavailable:\n  ${reasons.join("  \n")}`);
+    throw new NoProvider(`Unable to find any recipe file matching "${target}"`);
+  }
+}
+
+function versionMatches(
+  pe: PEVR[0],
+  pv: string,
+  pr: string,
+  prefE: string | undefined,
+  prefV: string,
+  prefR: string | undefined,
+): boolean {
+  if (pr === prefR || prefR === undefined) {
+    if (pe === prefE || prefE === undefined) {
+      if (prefV === pv) return true;
+      if (prefV.endsWith("%") && pv.startsWith(prefV.slice(0, -1))) return true;
+    }
+  }
+  return false;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

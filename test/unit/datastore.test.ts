@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DataStore, ExpansionError, expandKeys, type InlinePython, type Reporter } from "../../src/data/index.js";
+
+const quiet: Reporter = { warn: () => {}, error: () => {} };
+const store = () => DataStore.create({ reporter: quiet });
+
+test("lazy expansion leaves unknown references literal and sees later values", () => {
+  const d = store();
+  d.setVar("A", "${B}-${C}");
+  d.setVar("B", "b1");
+  d.setVar("B", "b2");
+  assert.equal(d.getVar("A"), "b2-${C}");
+  assert.equal(d.getVar("A", false), "${B}-${C}");
+});
+
+test("nested references ${${X}}", () => {
+  const d = store();
+  d.setVar("WHICH", "T");
+  d.setVar("T", "found");
+  d.setVar("A", "${${WHICH}}");
+  d.setVar("B", "${${NOPE}}");
+  assert.equal(d.getVar("A"), "found");
+  assert.equal(d.getVar("B"), "${${NOPE}}");
+});
+
+test("self reference and indirect cycles are expansion errors", () => {
+  const d = store();
+  d.setVar("A", "${A} more");
+  d.setVar("X", "${Y}");
+  d.setVar("Y", "${X}");
+  assert.throws(() => d.getVar("A"), ExpansionError);
+  assert.throws(() => d.getVar("X"), ExpansionError);
+});
+
+test(":append/:prepend apply in order at read time; :remove removes words leaving the spacing", () => {
+  const d = store();
+  d.setVar("A", "mid", { parsing: true });
+  d.setVar("A:append", " a1", { parsing: true });
+  d.setVar("A:append", " a2", { parsing: true });
+  d.setVar("A:prepend", "p1 ", { parsing: true });
+  d.setVar("A:prepend", "p2 ", { parsing: true });
+  assert.equal(d.getVar("A"), "p2 p1 mid a1 a2");
+  d.setVar("B", "x y z x y", { parsing: true });
+  d.setVar("B:remove", "x", { parsing: true });
+  assert.equal(d.getVar("B"), " y z  y");
+});
+
+test("overrides: the last active override in OVERRIDES wins; VAR:a:b needs both", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "alpha:beta");
+  d.setVar("A", "plain", { parsing: true });
+  d.setVar("A:alpha", "from-alpha", { parsing: true });
+  d.setVar("A:beta", "from-beta", { parsing: true });
+  d.setVar("C", "plain", { parsing: true });
+  d.setVar("C:alpha:gamma", "never", { parsing: true });
+  d.setVar("E", "plain", { parsing: true });
+  d.setVar("E:alpha:beta", "both", { parsing: true });
+  assert.equal(d.getVar("A"), "from-beta");
+  assert.equal(d.getVar("C"), "plain");
+  assert.equal(d.getVar("E"), "both");
+  d.setVar("OVERRIDES", "alpha");
+  assert.equal(d.getVar("A"), "from-alpha", "changing OVERRIDES is seen at once");
+});
+
+test("a plain setVar (not parsing) discards appends and active override values", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "o");
+  d.setVar("A", "base", { parsing: true });
+  d.setVar("A:append", " x", { parsing: true });
+  d.setVar("A:o", "ov", { parsing: true });
+  d.setVar("A", "new");
+  assert.equal(d.getVar("A"), "new");
+  assert.equal(d.getVar("A:o"), undefined);
+});
+
+test("weak defaults: ??= is used only when nothing else set the value", () => {
+  const d = store();
+  d.setVarFlag("A", "_defaultval", "weak");
+  assert.equal(d.getVar("A"), "weak");
+  assert.equal(d.getVar("A", false, { noweakdefault: true }), undefined);
+  d.setVar("A", "strong", { parsing: true });
+  assert.equal(d.getVar("A"), "strong");
+});
+
+test("copies see the original's values and keep their own changes", () => {
+  const d = store();
+  d.setVar("A", "1");
+  const c = d.createCopy();
+  c.setVar("A", "2");
+  c.setVar("B", "b");
+  assert.equal(d.getVar("A"), "1");
+  assert.equal(d.getVar("B"), undefined);
+  assert.equal(c.getVar("A"), "2");
+  c.delVar("A");
+  assert.equal(c.getVar("A"), undefined);
+  assert.equal(d.getVar("A"), "1");
+});
+
+test("flags: getVarFlags hides internal flags; delVarFlag; appendVarFlag", () => {
+  const d = store();
+  d.setVar("V", "x");
+  d.setVarFlag("V", "one", "1");
+  d.setVarFlag("V", "_defaultval_flag_two", "2");
+  assert.deepEqual(d.getVarFlags("V"), { one: "1", two: "2" });
+  d.appendVarFlag("V", "one", "+");
+  assert.equal(d.getVarFlag("V", "one"), "1+");
+  d.delVarFlag("V", "one");
+  assert.equal(d.getVarFlag("V", "one"), undefined);
+});
+
+test("renameVar moves the value, appends and override values", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "o");
+  d.setVar("OLD", "v", { parsing: true });
+  d.setVar("OLD:append", " a", { parsing: true });
+  d.setVar("OLD:o", "ov", { parsing: true });
+  d.renameVar("OLD", "NEW");
+  assert.equal(d.getVar("OLD"), undefined);
+  assert.equal(d.getVar("NEW"), "ov a");
+});
+
+test("expandKeys renames keys holding ${...}", () => {
+  const d = store();
+  d.setVar("PN", "foo");
+  d.setVar("RDEPENDS:${PN}", "bar", { parsing: true });
+  d.setVar("SUFFIX", "tail");
+  d.setVar("A_${SUFFIX}", "keyed", { parsing: true });
+  expandKeys(d);
+  assert.equal(d.getVar("RDEPENDS:foo"), "bar");
+  assert.equal(d.getVar("A_tail"), "keyed");
+  assert.equal(d.getVar("A_${SUFFIX}"), undefined);
+});
+
+test("inline python is delegated, and code with unexpanded references is not run", () => {
+  const calls: string[] = [];
+  const python: InlinePython = {
+    evalInline(code) {
+      calls.push(code);
+      return `<${code}>`;
+    },
+  };
+  const d = DataStore.create({ reporter: quiet, python });
+  d.setVar("X", "x");
+  d.setVar("A", "${@f('${X}')}");
+  d.setVar("B", "${@g('${MISSING}')}");
+  assert.equal(d.getVar("A"), "<f('x')>");
+  assert.equal(d.getVar("B"), "${@g('${MISSING}')}");
+  assert.deepEqual(calls, ["f('x')"]);
+});
+
+test("old-style override syntax is refused", () => {
+  const d = store();
+  assert.throws(() => d.setVar("A_append", "x"));
+});
