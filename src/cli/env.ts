@@ -32,7 +32,10 @@ function historyLines(d: DataStore, name: string): string[] {
     out.push(`#   ${e.op} ${where}`, `#     ${flag}"${comment(pyStr(e.detail), "     ")}"`);
   }
   if (events.length > 1) {
-    out.push("# pre-expansion value:", `#   "${comment(renderValue(d.getVar(name, false)) ?? "None", "   ")}"`);
+    out.push(
+      "# pre-expansion value:",
+      `#   "${comment(renderValue(d.getVar(name, false)) ?? "None", "   ")}"`,
+    );
   }
   return out;
 }
@@ -74,7 +77,9 @@ export function renderEnvironment(d: DataStore): string {
     }
     if (body === undefined) continue;
     const text = String(body).replace(/\n+$/, "");
-    out.push(`# line: ${pyStr(d.getVarFlag(name, "lineno", false))}, file: ${pyStr(d.getVarFlag(name, "filename", false))}`);
+    out.push(
+      `# line: ${pyStr(d.getVarFlag(name, "lineno", false))}, file: ${pyStr(d.getVarFlag(name, "filename", false))}`,
+    );
     if (d.getVarFlag(name, "python", false)) out.push(`python ${name} () {`, text, "}", "");
     else out.push(`${name}() {`, text, "}", "");
   }

@@ -18,7 +18,9 @@ program
   .option("-r, --recipe <target>", "a recipe name or a name a recipe PROVIDES")
   .option("--json", "print one JSON object {NAME: value | null | {error}}")
   .option("-u, --unexpanded", "print values without expanding ${...}")
-  .action((names: string[], opts: { recipe?: string; json?: boolean; unexpanded?: boolean }) => query(names, opts));
+  .action((names: string[], opts: { recipe?: string; json?: boolean; unexpanded?: boolean }) =>
+    query(names, opts),
+  );
 
 program
   .command("env")

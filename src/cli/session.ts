@@ -19,7 +19,12 @@ export async function openSession(opts: { tracking?: boolean } = {}): Promise<Se
   const python = await PythonRuntime.start();
   const reporter = stderrReporter;
   const ev = new Evaluator(python, reporter);
-  const config = parseConfiguration(ev, { cwd: process.cwd(), env: process.env, tracking: opts.tracking, reporter });
+  const config = parseConfiguration(ev, {
+    cwd: process.cwd(),
+    env: process.env,
+    tracking: opts.tracking,
+    reporter,
+  });
   return { ev, config, reporter };
 }
 

@@ -4,8 +4,8 @@ export {
   type Collection,
   ConfigError,
   fileCollection,
-  finishLayers,
   findConfigFile,
+  finishLayers,
   handleCollections,
   inheritFromEnvironment,
 } from "./layers.js";

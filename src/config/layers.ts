@@ -29,13 +29,24 @@ export function findConfigFile(name: string, bbpath: string | undefined, cwd: st
 }
 
 /** Environment variables BitBake passes into the metadata, and which of them are exported. */
-const PRESERVED_EXPORTED = ["BB_TASKHASH", "HOME", "LOGNAME", "PATH", "PWD", "SHELL", "USER", "LC_ALL", "BBSERVER"];
+const PRESERVED_EXPORTED = [
+  "BB_TASKHASH",
+  "HOME",
+  "LOGNAME",
+  "PATH",
+  "PWD",
+  "SHELL",
+  "USER",
+  "LC_ALL",
+  "BBSERVER",
+];
 const PRESERVED = ["BBPATH", "BB_PRESERVE_ENV", "BB_ENV_PASSTHROUGH_ADDITIONS", ...PRESERVED_EXPORTED];
 
 export function approvedVariables(env: NodeJS.ProcessEnv): string[] {
   if ("BB_PRESERVE_ENV" in env) return Object.keys(env);
   let approved: string[];
-  if ("BB_ENV_PASSTHROUGH" in env) approved = [...pySplit(env.BB_ENV_PASSTHROUGH ?? ""), "BB_ENV_PASSTHROUGH"];
+  if ("BB_ENV_PASSTHROUGH" in env)
+    approved = [...pySplit(env.BB_ENV_PASSTHROUGH ?? ""), "BB_ENV_PASSTHROUGH"];
   else approved = [...PRESERVED];
   if ("BB_ENV_PASSTHROUGH_ADDITIONS" in env) {
     approved.push(...pySplit(env.BB_ENV_PASSTHROUGH_ADDITIONS ?? ""));
@@ -91,7 +102,9 @@ export function finishLayers(
   const seen = new Set<string>();
   for (const c of collections) {
     if (seen.has(c)) {
-      throw new ConfigError(`Found duplicated BBFILE_COLLECTIONS '${c}', check bblayers.conf or layer.conf to fix it.`);
+      throw new ConfigError(
+        `Found duplicated BBFILE_COLLECTIONS '${c}', check bblayers.conf or layer.conf to fix it.`,
+      );
     }
     seen.add(c);
     const series = compat.get(c) ?? new Set<string>();
@@ -159,7 +172,9 @@ export function handleCollections(d: DataStore, reporter: Reporter): Collection[
       }
       for (const [dep, ops] of parsed!) {
         if (!names.includes(dep)) {
-          errors.push(`Layer '${c}' depends on layer '${dep}', but this layer is not enabled in your configuration`);
+          errors.push(
+            `Layer '${c}' depends on layer '${dep}', but this layer is not enabled in your configuration`,
+          );
           continue;
         }
         for (const opstr of ops) {

@@ -5,7 +5,7 @@
 // matter). A variable is a map of "flags": "_content" is the value, "_defaultval" the ??= weak
 // default, ":append"/":prepend"/":remove" lists of [value, override] pairs, and any user flag.
 
-import { pySplit } from "../syntax/index.js";
+import { PY_WS, pySplit } from "../syntax/index.js";
 import { ExpansionError, FatalError, SkipRecipe } from "./errors.js";
 import { type LogInfo, VariableHistory } from "./history.js";
 import { pyTruthy, shallowCopy } from "./values.js";
@@ -52,7 +52,7 @@ const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<a
 const VAR_REF = /\$\{[a-zA-Z0-9\-_+./~:]+\}/;
 const VAR_REF_G = /\$\{[a-zA-Z0-9\-_+./~:]+\}/g;
 const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
-const WS_SPLIT = /([\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])/u;
+const WS_SPLIT = new RegExp(`(${PY_WS})`, "u");
 const OVERRIDE_START = /^[a-z0-9]/;
 // Variable names metadata Python reads with a literal name; used to track what OVERRIDES depends on.
 const PY_VAR_USE = /(?:getVar|getVarFlag|contains|contains_any|filter)\(\s*(['"])([^'"]+)\1/g;
@@ -224,7 +224,8 @@ export class DataStore {
           cur = cur.replace(PY_REF_G, (m) => this.substitutePython(m, parse));
         } catch (e) {
           // An unterminated string literal usually means unbalanced braces: leave it unexpanded.
-          if (!(isPythonFailure(e) && e.pythonType === "SyntaxError" && isUnterminatedString(e.message))) throw e;
+          if (!(isPythonFailure(e) && e.pythonType === "SyntaxError" && isUnterminatedString(e.message)))
+            throw e;
         }
         if (cur === before) break;
       } catch (e) {
@@ -432,12 +433,14 @@ export class DataStore {
       const appends = local.get(":append") as Array<[string, string | undefined]> | undefined;
       if (appends) {
         this.needOverrides();
-        for (const [r, o] of appends) if (this.conditionMet(o)) value = (value === undefined ? "" : value) + r;
+        for (const [r, o] of appends)
+          if (this.conditionMet(o)) value = (value === undefined ? "" : value) + r;
       }
       const prepends = local.get(":prepend") as Array<[string, string | undefined]> | undefined;
       if (prepends) {
         this.needOverrides();
-        for (const [r, o] of prepends) if (this.conditionMet(o)) value = r + (value === undefined ? "" : value);
+        for (const [r, o] of prepends)
+          if (this.conditionMet(o)) value = r + (value === undefined ? "" : value);
       }
     }
 
@@ -445,7 +448,10 @@ export class DataStore {
     if (expand || wantParser) {
       // Expanding a value while it is already being expanded can only recurse forever.
       if (this.expanding.has(cachename)) {
-        throw pythonStyleError("RecursionError", "maximum recursion depth exceeded while expanding variables");
+        throw pythonStyleError(
+          "RecursionError",
+          "maximum recursion depth exceeded while expanding variables",
+        );
       }
       this.expanding.add(cachename);
       try {
@@ -544,7 +550,12 @@ export class DataStore {
       const list = (this.getVarFlag(base, keyword, false) as Array<[unknown, string | undefined]>) || [];
       list.push([value, override]);
       this.setVarFlag(base, keyword, list, { ignore: true });
-      this.record({ ...log, detail: value, variable: base, op: override ? `${keyword}[${override}]` : keyword });
+      this.record({
+        ...log,
+        detail: value,
+        variable: base,
+        op: override ? `${keyword}[${override}]` : keyword,
+      });
       this.updateOverrides(base);
       if (this.overridevars.has(base)) this.updateOverrideVars(name, value);
       return;
@@ -574,7 +585,13 @@ export class DataStore {
       this.renameError(name, info);
       this.setVar("_FAILPARSINGERRORHANDLED", true);
     }
-    this.record({ ...info, variable: info.variable ?? name, op: info.op || "set", flag, detail: info.detail ?? value });
+    this.record({
+      ...info,
+      variable: info.variable ?? name,
+      op: info.op || "set",
+      flag,
+      detail: info.detail ?? value,
+    });
     const entry = this.makeShadowCopy(name);
     entry.set(flag, value);
     if (flag === "_defaultval" && name.includes(":")) this.updateOverrides(name);
@@ -660,7 +677,11 @@ export class DataStore {
    * The flags of a variable (internal ones hidden unless asked), or undefined when it has none.
    * `expand` lists flag names whose values are expanded.
    */
-  getVarFlags(name: string, expand: string[] | boolean = false, internal = false): Record<string, unknown> | undefined {
+  getVarFlags(
+    name: string,
+    expand: string[] | boolean = false,
+    internal = false,
+  ): Record<string, unknown> | undefined {
     const local = this.findVar(name);
     const flags: Record<string, unknown> = {};
     if (local && local.size > 0) {
@@ -737,7 +758,8 @@ export class DataStore {
     const value = String(this.getVar(variable, false) ?? "None");
     for (const key of [...this.table.own.keys()]) {
       const current = this.getVar(key, false);
-      if (typeof current === "string" && current.includes(ref)) this.setVar(key, current.split(ref).join(value));
+      if (typeof current === "string" && current.includes(ref))
+        this.setVar(key, current.split(ref).join(value));
     }
   }
 
@@ -810,7 +832,9 @@ function sameList(a: string[], b: string[]): boolean {
 }
 
 function isUnterminatedString(message: string): boolean {
-  return message.includes("EOL while scanning string literal") || message.includes("unterminated string literal");
+  return (
+    message.includes("EOL while scanning string literal") || message.includes("unterminated string literal")
+  );
 }
 
 /** An error shaped like a Python exception, for failures the datastore itself detects. */

@@ -5,8 +5,8 @@ import path from "node:path";
 import {
   type Collection,
   ConfigError,
-  finishLayers,
   findConfigFile,
+  finishLayers,
   handleCollections,
   inheritFromEnvironment,
 } from "../config/index.js";
@@ -46,7 +46,8 @@ export function parseConfiguration(
     ev.handleFile(layerconf, data, true, true);
     if (!data.getVar("BB_CACHEDIR")) data.setVar("BB_CACHEDIR", "${TOPDIR}/cache");
     const layers = pySplit(String(data.getVar("BBLAYERS") ?? ""));
-    if (layers.length === 0) throw new ConfigError("The bblayers.conf file doesn't contain any BBLAYERS definition", layerconf);
+    if (layers.length === 0)
+      throw new ConfigError("The bblayers.conf file doesn't contain any BBLAYERS definition", layerconf);
     data = data.createCopy();
     const broken = layers.filter((l) => !isDir(l));
     if (broken.length) {

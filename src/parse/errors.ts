@@ -30,7 +30,12 @@ export class FileNotFound extends Error {
 
 /** Errors that must travel unchanged (already located, or not errors at all). */
 export function passesThrough(e: unknown): boolean {
-  return e instanceof ParseError || e instanceof MetadataError || e instanceof SkipRecipe || e instanceof FatalError;
+  return (
+    e instanceof ParseError ||
+    e instanceof MetadataError ||
+    e instanceof SkipRecipe ||
+    e instanceof FatalError
+  );
 }
 
 /** Attach a statement's location to an error raised while evaluating it. */

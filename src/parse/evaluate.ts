@@ -8,8 +8,8 @@ import type { PythonRuntime } from "../python/index.js";
 import {
   type Assign,
   type FunctionDef,
-  ParseError,
   type ParsedFile,
+  ParseError,
   type PythonDef,
   parseText,
   pySplit,
@@ -93,10 +93,10 @@ export class Evaluator {
    * top-level recipe, whose finalisation the caller does.
    */
   handleFile(fn: string, d: DataStore, include: boolean, baseconfig = false): void {
-    if (fn.endsWith(".conf")) return this.handleConf(fn, d, include, baseconfig);
     const ext = pySplitext(fn)[1];
-    if (ext === ".bb" || ext === ".bbclass" || ext === ".inc") return this.handleRecipeStyle(fn, d, include);
-    throw new ParseError("not a BitBake file", fn);
+    if (fn.endsWith(".conf")) this.handleConf(fn, d, include, baseconfig);
+    else if (ext === ".bb" || ext === ".bbclass" || ext === ".inc") this.handleRecipeStyle(fn, d, include);
+    else throw new ParseError("not a BitBake file", fn);
   }
 
   private handleConf(fn: string, d: DataStore, include: boolean, baseconfig: boolean): void {
@@ -149,9 +149,11 @@ export class Evaluator {
   private evalStatement(st: Statement, d: DataStore): void {
     switch (st.kind) {
       case "assign":
-        return this.assign(st, d);
+        this.assign(st, d);
+        return;
       case "include":
-        return this.include(st.file, d.expandString(st.path), st.line, d, st.required ? "include required" : false);
+        this.include(st.file, d.expandString(st.path), st.line, d, st.required ? "include required" : false);
+        return;
       case "include_all": {
         const what = d.expandString(st.path);
         for (const dir of String(d.getVar("BBPATH") ?? "").split(":")) {
@@ -160,16 +162,21 @@ export class Evaluator {
         return;
       }
       case "export":
-        return d.setVarFlag(st.name, "export", 1, { op: "exported", file: st.file, line: st.line });
+        d.setVarFlag(st.name, "export", 1, { op: "exported", file: st.file, line: st.line });
+        return;
       case "unset":
-        if (st.flag !== undefined) return d.delVarFlag(st.name, st.flag, { file: st.file, line: st.line });
-        return d.delVar(st.name, { file: st.file, line: st.line });
+        if (st.flag !== undefined) d.delVarFlag(st.name, st.flag, { file: st.file, line: st.line });
+        else d.delVar(st.name, { file: st.file, line: st.line });
+        return;
       case "function":
-        return this.defineFunction(st, d);
+        this.defineFunction(st, d);
+        return;
       case "def":
-        return this.definePython(st, d);
+        this.definePython(st, d);
+        return;
       case "export_functions":
-        return this.exportFunctions(st.names, st.className, d);
+        this.exportFunctions(st.names, st.className, d);
+        return;
       case "addtask":
         for (const task of pySplit(st.tasks)) addTask(task, st.before, st.after, d);
         return;
@@ -186,14 +193,17 @@ export class Evaluator {
         return;
       }
       case "inherit":
-        if (st.deferred) return inheritDefer(st.classes, st.file, st.line, d);
-        return this.inherit(st.classes, st.file, st.line, d, false);
+        if (st.deferred) inheritDefer(st.classes, st.file, st.line, d);
+        else this.inherit(st.classes, st.file, st.line, d, false);
+        return;
       case "addpylib": {
         const globals = pySplit(String(d.getVar("BB_GLOBAL_PYMODULES") ?? ""));
-        return this.python.addPyLib(d.expandString(st.dir), st.namespace, globals);
+        this.python.addPyLib(d.expandString(st.dir), st.namespace, globals);
+        return;
       }
       case "addfragments":
-        return this.addFragments(st, d);
+        this.addFragments(st, d);
+        return;
     }
   }
 
@@ -378,7 +388,8 @@ export class Evaluator {
         try {
           this.handleFile(file, d, true);
         } catch (e) {
-          if (e instanceof FileNotFound) throw new ParseError(`Could not inherit file ${fn}: ${e.message}`, fn, line);
+          if (e instanceof FileNotFound)
+            throw new ParseError(`Could not inherit file ${fn}: ${e.message}`, fn, line);
           throw e;
         }
         cache = (d.getVar("__inherit_cache", false) as string[] | undefined) ?? [];
@@ -386,10 +397,7 @@ export class Evaluator {
     }
   }
 
-  private addFragments(
-    st: Extract<Statement, { kind: "addfragments" }>,
-    d: DataStore,
-  ): void {
+  private addFragments(st: Extract<Statement, { kind: "addfragments" }>, d: DataStore): void {
     if (d.getVar("_BB_SKIP_FRAGMENTS") === "1") return;
     const fragments = d.getVar(st.fragmentsVar) as string | undefined;
     if (!fragments) return;
@@ -429,4 +437,3 @@ function sameStamp(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return a === b;
 }
-

@@ -55,7 +55,9 @@ function remapVirtualProviders(tasks: string[], d: DataStore): void {
     if (!p) throw new FatalError(`Error, recipe virtual provider PREFERRED_PROVIDER_${dep} not set`);
     return p;
   };
-  const depends = pySplit(String(d.getVar("DEPENDS") ?? "")).map((dep) => (virtuals.includes(dep) ? preferred(dep) : dep));
+  const depends = pySplit(String(d.getVar("DEPENDS") ?? "")).map((dep) =>
+    virtuals.includes(dep) ? preferred(dep) : dep,
+  );
   d.setVar("DEPENDS", depends.join(" "));
   for (const task of tasks) {
     const remapped = pySplit(String(d.getVarFlag(task, "depends") ?? "")).map((entry) => {

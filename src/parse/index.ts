@@ -2,7 +2,7 @@
 export { type Configuration, finalizeConfiguration, parseConfiguration } from "./config.js";
 export { FileNotFound, locate, MetadataError } from "./errors.js";
 export { type Diagnostics, Evaluator } from "./evaluate.js";
-export { type Variants } from "./finalize.js";
+export type { Variants } from "./finalize.js";
 export {
   appendsFor,
   collectRecipeFiles,

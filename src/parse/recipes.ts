@@ -49,7 +49,9 @@ export function collectRecipeFiles(config: Configuration, reporter: Reporter): R
   const priority = (f: string) => fileCollection(f, config.collections)?.priority ?? 0;
   const patterns = pySplit(String(d.getVar("BBFILES") ?? ""));
   // Stable sort by the priority of the collection each pattern falls in.
-  const ordered = patterns.map((p, i) => ({ p, i, prio: priority(p) })).sort((a, b) => a.prio - b.prio || a.i - b.i);
+  const ordered = patterns
+    .map((p, i) => ({ p, i, prio: priority(p) }))
+    .sort((a, b) => a.prio - b.prio || a.i - b.i);
   d.setVar("BBFILES_PRIORITIZED", ordered.map((o) => o.p).join(" "));
 
   const files: string[] = [];
@@ -105,7 +107,9 @@ export function collectRecipeFiles(config: Configuration, reporter: Reporter): R
 export function appendsFor(recipe: string, appends: Array<[string, string]>): string[] {
   const name = pyBasename(recipe);
   return appends
-    .filter(([base]) => base === name || (base.includes("%") && base.startsWith(name.slice(0, base.indexOf("%")))))
+    .filter(
+      ([base]) => base === name || (base.includes("%") && base.startsWith(name.slice(0, base.indexOf("%")))),
+    )
     .map(([, f]) => f);
 }
 
@@ -176,7 +180,12 @@ export function recipeInfos(file: string, variants: Variants, collections: Colle
       name: virtualName(file, variant),
       file,
       variant,
-      pn: str(d.getVar("PN")) || (pyBasename(file).replace(/\.(bb|bbappend)$/, "").split("_")[0] ?? ""),
+      pn:
+        str(d.getVar("PN")) ||
+        (pyBasename(file)
+          .replace(/\.(bb|bbappend)$/, "")
+          .split("_")[0] ??
+          ""),
       pe: str(d.getVar("PE")),
       pv: str(d.getVar("PV")) ?? "",
       pr: str(d.getVar("PR")) ?? "",
@@ -189,4 +198,3 @@ export function recipeInfos(file: string, variants: Variants, collections: Colle
   }
   return infos;
 }
-

@@ -13,7 +13,12 @@ function list(v: unknown): string[] {
 }
 
 /** Declare a task: `[task]` flag, the `__BBTASKS` list, `after` into its `[deps]`, itself into `before`'s. */
-export function addTask(name: string, before: string | undefined, after: string | undefined, d: DataStore): void {
+export function addTask(
+  name: string,
+  before: string | undefined,
+  after: string | undefined,
+  d: DataStore,
+): void {
   const task = ensureTaskPrefix(name);
   d.setVarFlag(task, "task", 1);
   const tasks = list(d.getVar("__BBTASKS", false));
@@ -82,15 +87,16 @@ export interface TaskDeps {
 export function registerTasks(taskList: string[], d: DataStore): void {
   const existing = d.getVar("_task_deps", false) as TaskDeps | undefined;
   const deps: TaskDeps = existing && typeof existing === "object" ? existing : { tasks: [], parents: {} };
-  deps.tasks ??= [];
-  deps.parents ??= {};
+  if (!deps.tasks) deps.tasks = [];
+  if (!deps.parents) deps.parents = {};
   for (const raw of taskList) {
     const task = d.expandString(raw);
     d.setVarFlag(task, "task", 1);
     if (!deps.tasks.includes(task)) deps.tasks.push(task);
     const flags = d.getVarFlags(task) ?? {};
     for (const name of TASK_FLAGS) {
-      const byTask = (deps[name] ??= {}) as Record<string, string>;
+      if (!deps[name]) deps[name] = {};
+      const byTask = deps[name] as Record<string, string>;
       if (name in flags) {
         const value = d.expand(flags[name]);
         if ((name === "noexec" || name === "fakeroot" || name === "nostamp") && value !== "1") {

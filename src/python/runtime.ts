@@ -46,7 +46,11 @@ export class PythonRuntime implements InlinePython {
   log: LogSink = defaultSink;
 
   private constructor(readonly pyodide: PyodideInterface) {
-    pyodide.runPython(`import sys\nif ${JSON.stringify(PYTHON_LIB_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PYTHON_LIB_DIR)})`);
+    pyodide.runPython(
+      `import sys\nif ${JSON.stringify(PYTHON_LIB_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PYTHON_LIB_DIR)})`,
+    );
+    if (process.env.KILN_DEV_PYLIB)
+      pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
     const mod = pyodide.pyimport("kiln_runtime");
     mod.attach(this.makeBridge());
     const get = (name: string) => mod[name] as PyCallable;
@@ -99,7 +103,13 @@ export class PythonRuntime implements InlinePython {
       if (info.type === "JsException") throw this.fns.takeJsError();
       if (info.type === "SkipRecipe" || info.type === "SkipPackage") throw new SkipRecipe(info.message);
       if (info.type === "BBHandledException") throw new FatalError(info.message);
-      throw new PythonError(info.type, info.message, info.file ?? undefined, info.line ?? undefined, info.traceback);
+      throw new PythonError(
+        info.type,
+        info.message,
+        info.file ?? undefined,
+        info.line ?? undefined,
+        info.traceback,
+      );
     }
   }
 
@@ -161,7 +171,8 @@ export class PythonRuntime implements InlinePython {
         this.store(id).setVar(name, keep(value), { ...at(file, line), parsing: parsing || undefined }),
       setVarFlag: (id: number, name: string, flag: string, value: unknown, file?: string, line?: number) =>
         this.store(id).setVarFlag(name, flag, keep(value), at(file, line)),
-      delVar: (id: number, name: string, file?: string, line?: number) => this.store(id).delVar(name, at(file, line)),
+      delVar: (id: number, name: string, file?: string, line?: number) =>
+        this.store(id).delVar(name, at(file, line)),
       delVarFlag: (id: number, name: string, flag: string, file?: string, line?: number) =>
         this.store(id).delVarFlag(name, flag, at(file, line)),
       delVarFlags: (id: number, name: string, file?: string, line?: number) =>
@@ -182,7 +193,11 @@ export class PythonRuntime implements InlinePython {
         this.store(id).tracking = on;
       },
       history: (id: number, name: string) =>
-        JSON.stringify(this.store(id).history.variable(name).map((e) => ({ ...e, detail: pyStr(e.detail) }))),
+        JSON.stringify(
+          this.store(id)
+            .history.variable(name)
+            .map((e) => ({ ...e, detail: pyStr(e.detail) })),
+        ),
     };
   }
 }

@@ -75,8 +75,8 @@ export class ProviderIndex {
     const byPriority = new Map<number, Map<number, string[]>>();
     for (const f of files) {
       const c = this.byName.get(f)!;
-      let byPref = byPriority.get(c.priority);
-      if (!byPref) byPriority.set(c.priority, (byPref = new Map()));
+      const byPref = byPriority.get(c.priority) ?? new Map<number, string[]>();
+      byPriority.set(c.priority, byPref);
       push(byPref, c.defaultPreference, f);
     }
     const groups: string[][] = [];
@@ -142,7 +142,8 @@ export class ProviderIndex {
           if (!available.includes(v)) available.push(v);
         }
       }
-      if (available.length) reporter.warn(`versions of ${pn} available: ${available.sort(pyCompare).join(" ")}`);
+      if (available.length)
+        reporter.warn(`versions of ${pn} available: ${available.sort(pyCompare).join(" ")}`);
       if (required) reporter.error(`required version ${pvStr} of ${pn} not available${itemstr}`);
     }
     return { file, required };
@@ -219,7 +220,8 @@ export class ProviderIndex {
     const reasons: string[] = [];
     for (const s of this.skipped) {
       if (s.pn === target) reasons.push(`${s.pn} was skipped: ${s.skipped}`);
-      else if (s.provides.includes(target)) reasons.push(`${s.pn} PROVIDES ${target} but was skipped: ${s.skipped}`);
+      else if (s.provides.includes(target))
+        reasons.push(`${s.pn} PROVIDES ${target} but was skipped: ${s.skipped}`);
     }
     if (reasons.length) throw new NoProvider(`${target} is unavailable:\n  ${reasons.join("  \n")}`);
     throw new NoProvider(`Unable to find any recipe file matching "${target}"`);

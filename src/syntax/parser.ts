@@ -47,10 +47,7 @@ const EXPORT = new RegExp(`^export${S}+(${NAMECHARS}+)$`, "u");
 const UNSET = new RegExp(`^unset${S}+(${NAMECHARS}+)$`, "u");
 const UNSET_FLAG = new RegExp(`^unset${S}+(${NAMECHARS}+)\\[([a-zA-Z0-9\\-_+.][a-zA-Z0-9\\-_+.@]+)\\]$`, "u");
 const ADDPYLIB = new RegExp(`^addpylib${S}+([^\\n]+)${S}+([^\\n]+)`, "u");
-const ADDFRAGMENTS = new RegExp(
-  `^addfragments${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)`,
-  "u",
-);
+const ADDFRAGMENTS = new RegExp(`^addfragments${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)`, "u");
 
 // Recipe-style statements.
 const FUNC_KEYWORD = new RegExp(`^(?:(python)(?=${S}|\\()|(fakeroot)(?=${S}))${S}*`, "u");
@@ -87,7 +84,10 @@ function parseConfLine(
     if (g.var === "") throw new ParseError(`Empty variable name in assignment: '${s}'`, loc.file, loc.line);
     const tight = !g.ws1 || !g.ws2;
     if (tight) {
-      warnings.push({ ...loc, message: `${loc.file}:${loc.line} has a lack of whitespace around the assignment: '${s}'` });
+      warnings.push({
+        ...loc,
+        message: `${loc.file}:${loc.line} has a lack of whitespace around the assignment: '${s}'`,
+      });
     }
     out.push({
       kind: "assign",
@@ -101,34 +101,40 @@ function parseConfLine(
     });
     return;
   }
-  let r: RegExpExecArray | null;
-  if ((r = INCLUDE.exec(s))) {
-    out.push({ kind: "include", ...loc, path: r[1], required: false });
-  } else if ((r = REQUIRE.exec(s))) {
-    out.push({ kind: "include", ...loc, path: r[1], required: true });
-  } else if ((r = INCLUDE_ALL.exec(s))) {
-    out.push({ kind: "include_all", ...loc, path: r[1] });
-  } else if ((r = EXPORT.exec(s))) {
-    out.push({ kind: "export", ...loc, name: r[1] });
-  } else if ((r = UNSET.exec(s))) {
-    out.push({ kind: "unset", ...loc, name: r[1] });
-  } else if ((r = UNSET_FLAG.exec(s))) {
-    out.push({ kind: "unset", ...loc, name: r[1], flag: r[2] });
-  } else if (allowPyLib && (r = ADDPYLIB.exec(s))) {
-    out.push({ kind: "addpylib", ...loc, dir: r[1], namespace: r[2] });
-  } else if ((r = ADDFRAGMENTS.exec(s))) {
-    out.push({
+  for (const [regex, make] of CONF_RULES) {
+    if (regex === ADDPYLIB && !allowPyLib) continue;
+    const r = regex.exec(s);
+    if (r) {
+      out.push(make(r, loc));
+      return;
+    }
+  }
+  throw new ParseError(`unparsed line: '${s}'`, loc.file, loc.line);
+}
+
+type Rule = [RegExp, (m: RegExpExecArray, loc: Location) => Statement];
+
+/** Directives of the configuration grammar, tried in BitBake's order after assignments. */
+const CONF_RULES: Rule[] = [
+  [INCLUDE, (r, loc) => ({ kind: "include", ...loc, path: r[1], required: false })],
+  [REQUIRE, (r, loc) => ({ kind: "include", ...loc, path: r[1], required: true })],
+  [INCLUDE_ALL, (r, loc) => ({ kind: "include_all", ...loc, path: r[1] })],
+  [EXPORT, (r, loc) => ({ kind: "export", ...loc, name: r[1] })],
+  [UNSET, (r, loc) => ({ kind: "unset", ...loc, name: r[1] })],
+  [UNSET_FLAG, (r, loc) => ({ kind: "unset", ...loc, name: r[1], flag: r[2] })],
+  [ADDPYLIB, (r, loc) => ({ kind: "addpylib", ...loc, dir: r[1], namespace: r[2] })],
+  [
+    ADDFRAGMENTS,
+    (r, loc) => ({
       kind: "addfragments",
       ...loc,
       pathPrefix: r[1],
       fragmentsVar: r[2],
       flaggedVarsVar: r[3],
       builtinFragmentsVar: r[4],
-    });
-  } else {
-    throw new ParseError(`unparsed line: '${s}'`, loc.file, loc.line);
-  }
-}
+    }),
+  ],
+];
 
 /** A configuration file: whole-line comments, backslash continuation, then one statement per line. */
 function parseConf(text: string, file: string, baseconfig: boolean): ParsedFile {
@@ -199,12 +205,22 @@ function parseRecipeStyle(text: string, file: string): ParsedFile {
   const feed = (line: number, s: string): void => {
     const loc = { file, line };
     if ((pyDef !== null || (func && (func.name === "__anonymous" || func.python))) && PY_TAB.test(s)) {
-      warnings.push({ ...loc, message: `python should use 4 spaces indentation, but found tabs in ${module}, line ${line}` });
+      warnings.push({
+        ...loc,
+        message: `python should use 4 spaces indentation, but found tabs in ${module}, line ${line}`,
+      });
     }
     if (func) {
       if (s === "}") {
         body.push("");
-        const stmt: FunctionDef = { kind: "function", ...loc, name: func.name, body, python: func.python, fakeroot: func.fakeroot };
+        const stmt: FunctionDef = {
+          kind: "function",
+          ...loc,
+          name: func.name,
+          body,
+          python: func.python,
+          fakeroot: func.fakeroot,
+        };
         statements.push(stmt);
         func = null;
         body = [];
@@ -250,46 +266,23 @@ function parseRecipeStyle(text: string, file: string): ParsedFile {
       func = { ...fn, line };
       return;
     }
-    let m: RegExpExecArray | null;
-    if ((m = DEF.exec(s))) {
+    const def = DEF.exec(s);
+    if (def) {
       body.push(s);
-      pyDef = m[1];
+      pyDef = def[1];
       return;
     }
-    if ((m = EXPORT_FUNCS.exec(s))) {
-      statements.push({ kind: "export_functions", ...loc, names: pySplit(m[1]), className });
+    const task = ADDTASK.exec(s);
+    if (task) {
+      statements.push(addTaskStatement(task, s, loc, warnings));
       return;
     }
-    if ((m = ADDTASK.exec(s))) {
-      const { tasks, before, after } = splitAddTask(m[1]);
-      for (const word of pySplit(s)) {
-        if (SETVAR_KEYWORDS.some((k) => word.includes(`${k}_`))) {
-          throw new ParseError(
-            `Task name '${word}' contains a keyword which is not recommended/supported. Please rename the task not to include the keyword (${SETVAR_KEYWORDS.join(", ")}).`,
-            file,
-            line,
-          );
-        }
+    for (const [regex, make] of RECIPE_RULES) {
+      const m = regex.exec(s);
+      if (m) {
+        statements.push(make(m, loc, className));
+        return;
       }
-      if (m[2]) warnings.push({ ...loc, message: `${file}:${line}: addtask ignoring trailing comment: ${m[2]}` });
-      statements.push({ kind: "addtask", ...loc, tasks, before, after, comment: m[2] });
-      return;
-    }
-    if ((m = DELTASK.exec(s))) {
-      statements.push({ kind: "deltask", ...loc, tasks: m[1] });
-      return;
-    }
-    if ((m = ADDHANDLER.exec(s))) {
-      statements.push({ kind: "addhandler", ...loc, names: pySplit(m[1]) });
-      return;
-    }
-    if ((m = INHERIT.exec(s))) {
-      statements.push({ kind: "inherit", ...loc, classes: m[1], deferred: false });
-      return;
-    }
-    if ((m = INHERIT_DEFER.exec(s))) {
-      statements.push({ kind: "inherit", ...loc, classes: m[1], deferred: true });
-      return;
     }
     parseConfLine(s, loc, statements, warnings, false);
   };
@@ -303,9 +296,43 @@ function parseRecipeStyle(text: string, file: string): ParsedFile {
   }
   if (func) {
     const open = func as { name: string; line: number };
-    throw new ParseError(`Unparsed lines from unclosed function ${open.name} (opened on line ${open.line})`, file, open.line);
+    throw new ParseError(
+      `Unparsed lines from unclosed function ${open.name} (opened on line ${open.line})`,
+      file,
+      open.line,
+    );
   }
   return { statements, warnings };
+}
+
+type RecipeRule = [RegExp, (m: RegExpExecArray, loc: Location, className: string) => Statement];
+
+/** Recipe-only directives, tried in BitBake's order (after functions, def and addtask). */
+const RECIPE_RULES: RecipeRule[] = [
+  [
+    EXPORT_FUNCS,
+    (m, loc, className) => ({ kind: "export_functions", ...loc, names: pySplit(m[1]), className }),
+  ],
+  [DELTASK, (m, loc) => ({ kind: "deltask", ...loc, tasks: m[1] })],
+  [ADDHANDLER, (m, loc) => ({ kind: "addhandler", ...loc, names: pySplit(m[1]) })],
+  [INHERIT, (m, loc) => ({ kind: "inherit", ...loc, classes: m[1], deferred: false })],
+  [INHERIT_DEFER, (m, loc) => ({ kind: "inherit", ...loc, classes: m[1], deferred: true })],
+];
+
+function addTaskStatement(m: RegExpExecArray, line: string, loc: Location, warnings: Warning[]): Statement {
+  const { tasks, before, after } = splitAddTask(m[1]);
+  for (const word of pySplit(line)) {
+    if (SETVAR_KEYWORDS.some((k) => word.includes(`${k}_`))) {
+      throw new ParseError(
+        `Task name '${word}' contains a keyword which is not recommended/supported. Please rename the task not to include the keyword (${SETVAR_KEYWORDS.join(", ")}).`,
+        loc.file,
+        loc.line,
+      );
+    }
+  }
+  if (m[2])
+    warnings.push({ ...loc, message: `${loc.file}:${loc.line}: addtask ignoring trailing comment: ${m[2]}` });
+  return { kind: "addtask", ...loc, tasks, before, after, comment: m[2] };
 }
 
 /** `[python|fakeroot ...] [name] () {` — keywords read one by one, then the rest matched. */

@@ -3,7 +3,8 @@
 // and strip exactly as BitBake does.
 
 /** Characters Python's str.isspace() accepts (and what `\s` matches in a Python str regex). */
-export const PY_WS_CLASS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+export const PY_WS_CLASS =
+  "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 /** Python's `\s` as a JavaScript regex fragment (use with the `u` flag). */
 export const PY_WS = `[${PY_WS_CLASS}]`;
 /** Python's `\w` for str patterns as a JavaScript regex fragment (use with the `u` flag). */

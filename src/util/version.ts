@@ -137,7 +137,9 @@ export function explodeDepVersions2(s: string, sort = true): Map<string, string[
         lastcmp = word[0];
         word = word.slice(1);
       } else {
-        throw new VersionStringError(`Invalid version specification in "(${word}" - invalid or missing operator`);
+        throw new VersionStringError(
+          `Invalid version specification in "(${word}" - invalid or missing operator`,
+        );
       }
       if (!word) continue;
     }

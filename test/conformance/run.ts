@@ -41,12 +41,13 @@ async function main(): Promise<number> {
     return 1;
   }
   const filter = process.argv[2];
-  const all = [...cases(path.join(sharedDir, "cases")), ...cases(path.join(root, "test", "conformance", "cases"))].filter(
-    (f) => !filter || path.basename(f).includes(filter),
-  );
+  const all = [
+    ...cases(path.join(sharedDir, "cases")),
+    ...cases(path.join(root, "test", "conformance", "cases")),
+  ].filter((f) => !filter || path.basename(f).includes(filter));
   const jobs = Math.max(1, Math.min(os.availableParallelism(), 4));
   const chunks: string[][] = Array.from({ length: jobs }, () => []);
-  all.forEach((f, i) => chunks[i % jobs].push(f));
+  for (const [i, f] of all.entries()) chunks[i % jobs].push(f);
   const results = await Promise.all(chunks.filter((c) => c.length).map(run));
   let passed = 0;
   let failed = 0;

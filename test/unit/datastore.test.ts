@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataStore, ExpansionError, expandKeys, type InlinePython, type Reporter } from "../../src/data/index.js";
+import {
+  DataStore,
+  ExpansionError,
+  expandKeys,
+  type InlinePython,
+  type Reporter,
+} from "../../src/data/index.js";
 
 const quiet: Reporter = { warn: () => {}, error: () => {} };
 const store = () => DataStore.create({ reporter: quiet });

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { ParseError, parseText, type Statement } from "../../src/syntax/index.js";
 
 const conf = (text: string) => parseText(text, "/l/conf/x.conf", { conf: true }).statements;
-const recipe = (text: string, file = "/l/recipes/foo_1.0.bb") => parseText(text, file, { conf: false }).statements;
+const recipe = (text: string, file = "/l/recipes/foo_1.0.bb") =>
+  parseText(text, file, { conf: false }).statements;
 const only = (sts: Statement[]) => {
   assert.equal(sts.length, 1);
   return sts[0];
@@ -41,7 +42,12 @@ test("continuation joins lines keeping leading whitespace; the statement takes t
 });
 
 test("comments and blank lines are skipped; '#' inside a value is kept", () => {
-  const sts = conf(`# c\n\nA = "x # y"\n  # indented comment is not a comment\n`.replace("  # indented comment is not a comment\n", ""));
+  const sts = conf(
+    `# c\n\nA = "x # y"\n  # indented comment is not a comment\n`.replace(
+      "  # indented comment is not a comment\n",
+      "",
+    ),
+  );
   assert.equal(sts.length, 1);
   assert.equal(sts[0].kind === "assign" && sts[0].value, "x # y");
 });
@@ -65,7 +71,10 @@ test("an unterminated quote is an unparsed line, located", () => {
 
 test("addpylib is only accepted in base configuration files", () => {
   assert.throws(() => conf("addpylib ${LAYERDIR}/lib oe"), ParseError);
-  const st = only(parseText("addpylib ${LAYERDIR}/lib oe", "/l/conf/layer.conf", { conf: true, baseconfig: true }).statements);
+  const st = only(
+    parseText("addpylib ${LAYERDIR}/lib oe", "/l/conf/layer.conf", { conf: true, baseconfig: true })
+      .statements,
+  );
   assert.deepEqual(st.kind === "addpylib" && [st.dir, st.namespace], ["${LAYERDIR}/lib", "oe"]);
 });
 
@@ -111,7 +120,10 @@ test("addtask splits before/after words; deltask, addhandler, inherit, inherit_d
   assert.deepEqual(handler.kind === "addhandler" && handler.names, ["h1", "h2"]);
   assert.deepEqual(inh.kind === "inherit" && [inh.classes, inh.deferred], ["x ${Y}", false]);
   assert.deepEqual(defer.kind === "inherit" && [defer.classes, defer.deferred], ["z", true]);
-  assert.deepEqual(exp.kind === "export_functions" && [exp.names, exp.className], [["do_compile", "do_install"], "builder"]);
+  assert.deepEqual(exp.kind === "export_functions" && [exp.names, exp.className], [
+    ["do_compile", "do_install"],
+    "builder",
+  ]);
 });
 
 test("a task name containing an override keyword is refused", () => {
