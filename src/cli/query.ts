@@ -13,6 +13,13 @@ export interface QueryOptions {
   unexpanded?: boolean;
 }
 
+/** Where a variable was last assigned in metadata, from its history. */
+function lastSet(d: DataStore, name: string): string | undefined {
+  const located = d.history.variable(name).filter((e) => e.file && e.line);
+  const last = located[located.length - 1];
+  return last ? `${last.file}:${last.line}` : undefined;
+}
+
 export async function query(names: string[], opts: QueryOptions): Promise<void> {
   let d: DataStore;
   try {
@@ -34,7 +41,8 @@ export async function query(names: string[], opts: QueryOptions): Promise<void> 
       const value = flag === undefined ? d.getVar(variable, expand) : d.getVarFlag(variable, flag, expand);
       result[name] = renderValue(value);
     } catch (e) {
-      result[name] = { error: describe(e) };
+      const where = lastSet(d, variable);
+      result[name] = { error: where ? `${where}: ${describe(e)}` : describe(e) };
     }
   }
   if (opts.json) {

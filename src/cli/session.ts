@@ -16,6 +16,7 @@ export interface Session {
 }
 
 export async function openSession(opts: { tracking?: boolean } = {}): Promise<Session> {
+  // History is kept for the configuration (cheap) so that errors can say where a value was set.
   const python = await PythonRuntime.start();
   const reporter = stderrReporter;
   const ev = new Evaluator(python, reporter);

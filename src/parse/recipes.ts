@@ -134,8 +134,10 @@ export function parseRecipeFile(
   file: string,
   appends: string[],
   only?: string,
+  tracking = false,
 ): Variants {
   const d = config.data.createCopy();
+  d.tracking = tracking;
   if (only !== undefined) d.setVar("__ONLYFINALISE", only);
   d.setVar("__BBMULTICONFIG", "");
   d.setVar("FILE_LAYERNAME", fileCollection(file, config.collections)?.name);

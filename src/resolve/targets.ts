@@ -49,7 +49,14 @@ export function targetData(
 ): { data: DataStore; recipe: string } {
   const best = tree.index.bestProvider(target, config.data, reporter);
   const { file, variant } = splitVirtualName(best);
-  const variants = parseRecipeFile(ev, config, file, appendsFor(file, tree.appends), variant || "default");
+  const variants = parseRecipeFile(
+    ev,
+    config,
+    file,
+    appendsFor(file, tree.appends),
+    variant || "default",
+    true,
+  );
   const data = variants.get(variant);
   if (!data) throw new Error(`kiln internal error: variant '${variant}' of ${file} was not produced`);
   return { data, recipe: best };

@@ -1,0 +1,59 @@
+// Test helper: write a small build directory (files given by relative path) and run kiln in it.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const KILN = path.resolve(fileURLToPath(new URL("../../../bin/kiln", import.meta.url)));
+
+/** The files every test build directory gets unless it gives its own. */
+export const DEFAULT_FILES: Record<string, string> = {
+  "conf/bblayers.conf": 'BBPATH = "${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${TOPDIR}/meta-test"\n',
+  "conf/local.conf": "",
+  "meta-test/conf/layer.conf": [
+    'BBPATH .= ":${LAYERDIR}"',
+    'BBFILES += "${LAYERDIR}/recipes/*.bb ${LAYERDIR}/recipes/*.bbappend"',
+    'BBFILE_COLLECTIONS += "test"',
+    'BBFILE_PATTERN_test = "^${LAYERDIR}/"',
+    'BBFILE_PRIORITY_test = "5"',
+    "",
+  ].join("\n"),
+  "meta-test/conf/bitbake.conf": [
+    "PN = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[0] or 'defaultpkgname'}\"",
+    "PV = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[1] or '1.0'}\"",
+    "PR = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[2] or 'r0'}\"",
+    'TMPDIR = "${TOPDIR}/tmp"',
+    'OVERRIDES = "default"',
+    "include conf/local.conf",
+    "",
+  ].join("\n"),
+  "meta-test/classes/base.bbclass": "do_build() {\n    :\n}\naddtask build\n",
+};
+
+export class BuildDir {
+  readonly dir: string;
+
+  constructor(files: Record<string, string>) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), "kiln-test-"));
+    for (const [rel, text] of Object.entries({ ...DEFAULT_FILES, ...files })) {
+      const p = path.join(this.dir, rel);
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    }
+  }
+
+  path(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+
+  kiln(...args: string[]): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync(KILN, args, { cwd: this.dir, encoding: "utf8", timeout: 120_000 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
