@@ -37,6 +37,7 @@ export function generateBuildDir(dir: string, recipes: number): void {
       "PV = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[1] or '1.0'}\"",
       "PR = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[2] or 'r0'}\"",
       'TMPDIR = "${TOPDIR}/tmp"',
+      'CACHE = "${TMPDIR}/cache"',
       'WORKDIR = "${TMPDIR}/work/${PN}/${PV}"',
       'S = "${WORKDIR}/${PN}-${PV}"',
       'OVERRIDES = "linux:${MACHINE}:pn-${PN}"',

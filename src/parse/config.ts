@@ -23,9 +23,9 @@ export interface Configuration {
   collections: Collection[];
 }
 
-function regexEscape(s: string): string {
-  // Python's re.escape escapes everything but ASCII letters, digits and "_".
-  return s.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
+/** Python's re.escape: a backslash before each character special in regular expressions. */
+export function regexEscape(s: string): string {
+  return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => `\\${c}`);
 }
 
 /** Parse the configuration for the build directory containing `cwd` (or `cwd` itself). */

@@ -1,7 +1,7 @@
 // From a target name to the datastore of the recipe that provides it: parse every recipe (as
 // BitBake does before answering), choose the provider, then parse that recipe alone.
 
-import type { DataStore, Reporter } from "../data/index.js";
+import { type DataStore, FatalError, type Reporter } from "../data/index.js";
 import {
   appendsFor,
   type Configuration,
@@ -24,12 +24,21 @@ export interface ParsedTree {
 
 /** Parse every recipe file BBFILES names (minus BBMASK) and index the providers. */
 export function parseTree(ev: Evaluator, config: Configuration, reporter: Reporter): ParsedTree {
+  if (!config.data.getVar("CACHE")) {
+    throw new FatalError("Please ensure CACHE is set to the cache directory for BitBake to use");
+  }
   const files = collectRecipeFiles(config, reporter);
   const infos: RecipeInfo[] = [];
+  const applied = new Set<string>();
   for (const file of files.recipes) {
-    const variants = parseRecipeFile(ev, config, file, appendsFor(file, files.appends));
+    const appends = appendsFor(file, files.appends);
+    for (const a of appends) applied.add(a);
+    const variants = parseRecipeFile(ev, config, file, appends);
     infos.push(...recipeInfos(file, variants, config.collections));
   }
+  const dangling = files.appends.map(([, f]) => f).filter((f) => !applied.has(f));
+  if (dangling.length)
+    throw new FatalError(`No recipes in default available for:\n  ${dangling.join("\n  ")}`);
   return {
     infos,
     index: new ProviderIndex(infos, config.data, reporter),

@@ -25,6 +25,7 @@ export const DEFAULT_FILES: Record<string, string> = {
     "PV = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[1] or '1.0'}\"",
     "PR = \"${@bb.parse.vars_from_file(d.getVar('FILE', False),d)[2] or 'r0'}\"",
     'TMPDIR = "${TOPDIR}/tmp"',
+    'CACHE = "${TMPDIR}/cache"',
     'OVERRIDES = "default"',
     "include conf/local.conf",
     "",

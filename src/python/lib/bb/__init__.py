@@ -1,7 +1,11 @@
-"""kiln's `bb` package: what BitBake metadata Python expects to find under the name `bb`.
+"""kiln's `bb` package: the names BitBake metadata Python expects to find under `bb`.
 
-Written for kiln. Messages from metadata go through one replaceable handler so the host decides
-where they appear; bb.fatal() reports and then raises BBHandledException, as BitBake does.
+Written for kiln (not derived from BitBake's source). Every message goes through one replaceable
+handler, fn(level, message), so the host decides where it appears; the default writes to stderr.
+Levels: debug, note, plain, verbnote, warn, error, fatal.
+
+As in BitBake, message parts are joined with "" (so they must be strings), and bb.fatal()
+reports and then raises BBHandledException.
 """
 
 import sys
@@ -10,72 +14,88 @@ __version__ = "2.19.0"
 
 
 class BBHandledException(Exception):
-    """An error that has already been reported to the user."""
+    """An error that has already been reported to the user; callers show no traceback."""
+
+
+# ---- the log handler -----------------------------------------------------------------------
+
+_TAGS = {"debug": "DEBUG", "note": "NOTE", "verbnote": "NOTE", "warn": "WARNING",
+         "error": "ERROR", "fatal": "ERROR"}
 
 
 def _stderr_handler(level, message):
-    tag = {"warn": "WARNING", "plain": ""}.get(level, level.upper())
+    tag = _TAGS.get(level)
     sys.stderr.write("%s: %s\n" % (tag, message) if tag else message + "\n")
 
 
 _handler = _stderr_handler
+
+# Messages already shown by warnonce()/erroronce(). BitBake filters repeats in its UI; kiln has
+# no separate UI process, so the filter lives here.
 _said_once = set()
 
 
 def _set_log_handler(fn):
-    """Route messages to fn(level, message); levels: debug note plain verbnote warn error fatal."""
+    """Send every message to fn(level, message); None restores the stderr default."""
     global _handler
-    _handler = fn
+    _handler = fn if fn is not None else _stderr_handler
 
 
-def _join(args):
-    return "".join(str(a) for a in args)
+def _emit(level, message):
+    _handler(level, message)
+
+
+# ---- the functions metadata calls ----------------------------------------------------------
 
 
 def plain(*args):
-    _handler("plain", _join(args))
+    _emit("plain", "".join(args))
 
 
 def note(*args):
-    _handler("note", _join(args))
+    _emit("note", "".join(args))
 
 
 def verbnote(*args):
-    _handler("verbnote", _join(args))
+    _emit("verbnote", "".join(args))
 
 
 def debug(lvl, *args):
-    # BitBake accepts debug("message") as well as debug(level, "message").
+    # A string first argument is a mistake BitBake tolerates: it warns, then treats it as text.
     if isinstance(lvl, str):
+        _emit("warn", "Passed invalid debug level '%s' to bb.debug" % lvl)
         args = (lvl,) + args
-    _handler("debug", _join(args))
+    _emit("debug", "".join(args))
 
 
 def warn(*args):
-    _handler("warn", _join(args))
-
-
-def warnonce(*args):
-    msg = _join(args)
-    if ("warn", msg) not in _said_once:
-        _said_once.add(("warn", msg))
-        _handler("warn", msg)
+    _emit("warn", "".join(args))
 
 
 def error(*args, **kwargs):
-    _handler("error", _join(args))
-
-
-def erroronce(*args):
-    msg = _join(args)
-    if ("error", msg) not in _said_once:
-        _said_once.add(("error", msg))
-        _handler("error", msg)
+    _emit("error", "".join(args))
 
 
 def fatal(*args, **kwargs):
-    _handler("fatal", _join(args))
+    _emit("fatal", "".join(args))
     raise BBHandledException()
 
 
-from bb import build, data, parse, utils  # noqa: E402  (submodules use the names above)
+def _once(level, message):
+    if (level, message) not in _said_once:
+        _said_once.add((level, message))
+        _emit(level, message)
+
+
+def warnonce(*args):
+    _once("warn", "".join(args))
+
+
+def erroronce(*args):
+    _once("error", "".join(args))
+
+
+from bb._deprecation import deprecate_import, deprecated  # noqa: E402
+
+# Submodules import the names above, so they come last.
+from bb import build, data, parse, utils  # noqa: E402

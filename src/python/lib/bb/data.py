@@ -1,23 +1,157 @@
-"""bb.data: small functions over a datastore that metadata and classes call."""
+"""bb.data: functions over a datastore that metadata and classes call.
+
+init(), init_db() and expandKeys() belong to kiln's runtime (they need the datastore type
+itself); emit_func, emit_func_python and the signature functions (build_dependencies,
+generate_dependencies, generate_dependency_hash) need BitBake's code parser and are not here.
+"""
+
+import re
+import sys
+from itertools import groupby
+
+import bb
 
 
-def createCopy(d):
-    return d.createCopy()
+def createCopy(source):
+    """A copy-on-write child of source."""
+    return source.createCopy()
 
 
-def expand(s, d, varname=None):
-    return d.expand(s, varname)
+def initVar(var, d):
+    """Make var known to d without changing an existing value."""
+    d.initVar(var)
 
 
 def keys(d):
     return d.keys()
 
 
-def initVar(var, d):
-    d.setVar(var, None)
+def expand(s, d, varname=None):
+    return d.expand(s, varname)
 
 
 def inherits_class(klass, d):
-    """Whether the class named klass (from any classes*/ directory) has been inherited."""
-    suffix = "/%s.bbclass" % klass
-    return any(path.endswith(suffix) for path in (d.getVar("__inherit_cache", False) or []))
+    """Whether a class named klass has been inherited: some path in __inherit_cache ends with
+    "/<klass>.bbclass" (so classes/, classes-recipe/, classes-global/ and any layer count)."""
+    needle = "/%s.bbclass" % klass
+    for path in d.getVar("__inherit_cache", False) or []:
+        if path.endswith(needle):
+            return True
+    return False
+
+
+def inheritFromOS(d, savedenv, permitted):
+    """Copy the permitted variables of savedenv (a datastore of the original environment)
+    into d, exporting those on the preserved-and-exported list."""
+    exported = bb.utils.preserved_envvars_exported()
+    for name in savedenv.keys():
+        if name not in permitted:
+            continue
+        try:
+            d.setVar(name, savedenv.getVar(name), op="from env")
+            if name in exported:
+                d.setVarFlag(name, "export", True, op="auto env export")
+        except TypeError:
+            pass
+
+
+def _shell_quote(value):
+    # For a double-quoted shell string: escape " ` and $, continue lines with a backslash.
+    value = value.replace('"', '\\"').replace("`", "\\`")
+    value = value.replace("\n", " \\\n")
+    return value.replace("$", "\\$")
+
+
+_NOT_SHELL_NAME = re.compile(r"[-.{}+]")
+
+
+def emit_var(var, o=sys.__stdout__, d=None, all=False):
+    """Write var to o as shell (an assignment, export, unset or function definition).
+    Returns True/1 when it wrote a function (so callers add a blank line), else False.
+    d is required (BitBake's default is an empty datastore, which emits nothing)."""
+    func = d.getVarFlag(var, "func", False)
+    if d.getVarFlag(var, "python", False) and func:
+        return False
+
+    export = bb.utils.to_boolean(d.getVarFlag(var, "export"))
+    unexport = bb.utils.to_boolean(d.getVarFlag(var, "unexport"))
+    if not all and not export and not unexport and not func:
+        return False
+
+    try:
+        if all:
+            unexpanded = d.getVar(var, False)
+        val = d.getVar(var)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:
+        o.write("# expansion of %s threw %s: %s\n" % (var, exc.__class__.__name__, str(exc)))
+        return False
+
+    if all:
+        d.varhistory.emit(var, unexpanded, val, o, d)
+
+    # Names a shell cannot assign are skipped (unless dumping everything with all=True).
+    if _NOT_SHELL_NAME.search(var) and not all:
+        return False
+
+    name = d.expand(var)
+    if unexport:
+        o.write("unset %s\n" % name)
+        return False
+    if val is None:
+        return False
+    val = str(val)
+
+    if name.startswith("BASH_FUNC_"):
+        # An exported bash function as the environment spells it: BASH_FUNC_name%% = "() body".
+        name = name[10:-2]
+        val = val[3:]
+        o.write("%s() %s\n" % (name, val))
+        o.write("export -f %s\n" % name)
+        return True
+
+    if func:
+        # The location comment is also how task logs point back at the metadata.
+        o.write("# line: {0}, file: {1}\n".format(
+            d.getVarFlag(var, "lineno", False), d.getVarFlag(var, "filename", False)))
+        o.write("%s() {\n%s\n}\n" % (name, val.rstrip("\n")))
+        return 1
+
+    if export:
+        o.write("export ")
+    o.write('%s="%s"\n' % (name, _shell_quote(val)))
+    return False
+
+
+def emit_env(o=sys.__stdout__, d=None, all=False):
+    """Write every variable not starting with "__" as shell: plain variables first, then
+    functions, each group sorted by name."""
+    def is_func(key):
+        return bool(d.getVarFlag(key, "func", False))
+
+    names = sorted((key for key in d.keys() if not key.startswith("__")), key=is_func)
+    for func_group, group in groupby(names, is_func):
+        for key in sorted(group):
+            emit_var(key, o, d, all and not func_group) and o.write("\n")
+
+
+def exported_keys(d):
+    """Generator of the names with a true [export] and no true [unexport] flag."""
+    return (key for key in d.keys()
+            if not key.startswith("__")
+            and bb.utils.to_boolean(d.getVarFlag(key, "export"))
+            and not bb.utils.to_boolean(d.getVarFlag(key, "unexport")))
+
+
+def exported_vars(d):
+    """Generator of (name, value as str) for exported variables that have a value; a value that
+    fails to expand is skipped with a warning."""
+    for key in list(exported_keys(d)):
+        try:
+            value = d.getVar(key)
+        except Exception as err:
+            bb.warn("%s: Unable to export ${%s}: %s" % (d.getVar("FILE"), key, err))
+            continue
+        if value is not None:
+            yield key, str(value)
