@@ -9,7 +9,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-const sharedDir = process.env.KILN_SHARED_CONFORMANCE ?? path.resolve(root, "../shared/conformance");
+// The shared cases live beside the project checkout (../shared); /work/shared is where they are
+// mounted on the development machines when the checkout sits elsewhere.
+const sharedDir =
+  process.env.KILN_SHARED_CONFORMANCE ??
+  [path.resolve(root, "../shared/conformance"), "/work/shared/conformance"].find((d) => existsSync(d)) ??
+  path.resolve(root, "../shared/conformance");
 const checker = path.join(sharedDir, "check.py");
 const kiln = path.join(root, "bin", "kiln");
 
