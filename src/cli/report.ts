@@ -31,7 +31,9 @@ export function isInternal(e: unknown): boolean {
 }
 
 export function fail(e: unknown): never {
-  process.stderr.write(`ERROR: ${describe(e)}\n`);
+  // A fatal error from metadata (bb.fatal) has been printed already.
+  const reported = e instanceof FatalError && e.message === "";
+  if (!reported) process.stderr.write(`ERROR: ${describe(e)}\n`);
   if (process.env.KILN_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   if (isInternal(e) && !process.env.KILN_DEBUG) {
     process.stderr.write("(this is a bug in kiln; run again with KILN_DEBUG=1 for details)\n");

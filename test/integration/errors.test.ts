@@ -105,3 +105,12 @@ test("a missing layer directory is reported with the bblayers.conf that names it
   assert.match(stderr, /layer directories do not exist/);
   assert.match(stderr, /meta-gone/);
 });
+
+test("bb.fatal in anonymous Python is reported once, at the calling line", () => {
+  const { stderr, dir } = failing(
+    { "meta-test/recipes/foo_1.0.bb": 'python () {\n    bb.fatal("not buildable here")\n}\n' },
+    ["query", "-r", "foo", "PN"],
+  );
+  assert.ok(stderr.includes(`${dir.path("meta-test/recipes/foo_1.0.bb")}:2: not buildable here`), stderr);
+  assert.equal(stderr.match(/not buildable here/g)?.length, 1);
+});

@@ -36,7 +36,23 @@ def attach(bridge):
 
 
 def _log(level, msg):
-    _bridge.log(level, str(msg))
+    msg = str(msg)
+    if level in ("fatal", "error"):
+        where = _calling_metadata()
+        if where:
+            msg = "%s:%d: %s" % (where[0], where[1], msg)
+    _bridge.log(level, msg)
+
+
+def _calling_metadata():
+    """The innermost stack frame running metadata code (a recipe, class or include file)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith("/") and not name.startswith(_own_dir):
+            return name, frame.f_lineno
+        frame = frame.f_back
+    return None
 
 
 # ---- values crossing the bridge ------------------------------------------------------------
