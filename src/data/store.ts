@@ -511,6 +511,12 @@ export class DataStore {
     }
   }
 
+  /** Make sure the variable has an entry of its own (BitBake's initVar). */
+  initVar(name: string): void {
+    this.expandCache.clear();
+    if (!this.table.own.has(name)) this.table.own.set(name, new Map());
+  }
+
   private makeShadowCopy(name: string): Entry {
     let entry = this.table.own.get(name);
     if (entry) return entry;

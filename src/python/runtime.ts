@@ -166,6 +166,7 @@ export class PythonRuntime implements InlinePython {
       keys: (id: number) => this.store(id).keys(),
       localKeys: (id: number) => this.store(id).localKeys(),
       hasOverrides: (id: number, name: string) => this.store(id).hasOverrides(name),
+      initVar: (id: number, name: string) => this.store(id).initVar(name),
       overrides: (id: number) => this.store(id).activeOverrides(),
       setVar: (id: number, name: string, value: unknown, parsing: boolean, file?: string, line?: number) =>
         this.store(id).setVar(name, keep(value), { ...at(file, line), parsing: parsing || undefined }),

@@ -13,6 +13,8 @@ VERSIONS = [
     "1.0+git", "1.0+gitAUTOINC+abc", "1.0_rc", "1.0-", "-1", "1-2-3", "a", "A", "Z", "z", "abc",
     "1.0 ", " 1.0", ">=1.0", "<<2.0", "1..0", "1.0.", ".1", "1٣", "٣", "1é", "2.0beta", "2.0b",
     "10", "9", "1.10", "1.9", "1.0~beta", "1.0~alpha", "1.2.3-4.5", "3:", ":1", "1:2:3", "a:1",
+    # Newlines: dropped at the very end after a run, an error elsewhere after a run.
+    "1\n", "1\n2", "a\n", "a\nb", ".\n1", "1.\n", "1\n\n", "\n", "a b\n", "~\n", "1\r", "1.0\n-r0",
 ]
 
 
@@ -45,7 +47,7 @@ class VersionOracle(DifferentialCase):
 
     def test_random_versions(self):
         rng = random.Random(1234)
-        alphabet = "0123456789abcXYZ.-~+_:"
+        alphabet = "0123456789abcXYZ.-~+_:\n"
         words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(300)]
         self.same_calls("bb.utils.vercmp_string", [[words[i], words[i + 1]] for i in range(299)])
         self.same_calls("bb.utils.explode_version", [[w] for w in words])

@@ -60,12 +60,19 @@ def _calling_metadata():
 _PLAIN = (str, int, float, bool, type(None))
 
 
+def _plain_tree(value):
+    """Plain values, or lists/tuples nesting only plain values."""
+    if isinstance(value, _PLAIN):
+        return True
+    return isinstance(value, (list, tuple)) and all(_plain_tree(v) for v in value)
+
+
 def _to_js(value):
-    """Lists, tuples and sets of plain values travel as JavaScript arrays/sets; anything else
-    stays a Python object the datastore keeps as it is."""
-    if isinstance(value, (list, tuple)) and all(isinstance(v, _PLAIN) for v in value):
+    """Lists and tuples of plain values (nested too, like __depends) travel as JavaScript arrays,
+    sets of plain values as sets; anything else stays a Python object the datastore keeps."""
+    if isinstance(value, (list, tuple)) and _plain_tree(value):
         from pyodide.ffi import to_js
-        return to_js(list(value))
+        return to_js(value)
     if isinstance(value, (set, frozenset)) and all(isinstance(v, _PLAIN) for v in value):
         from pyodide.ffi import to_js
         return to_js(set(value))
@@ -177,6 +184,9 @@ class DataSmart:
 
     def items(self):
         return [(k, self.getVar(k, False)) for k in self.keys()]
+
+    def initVar(self, var):
+        _bridge.initVar(self._h, var)
 
     def hasOverrides(self, var):
         return bool(_bridge.hasOverrides(self._h, var))

@@ -1,9 +1,9 @@
 """Version strings: splitting "E:V-R", comparing them the way BitBake orders versions, semver.
 
 Ordering rules (BitBake's): a version is cut into pieces, each with a rank: "~" ranks -1,
-a run of ASCII digits ranks 0 (compared as a number), a run of ASCII letters ranks 1 (compared
-as text), any other single character ranks 2. Pieces are compared rank first, then value.
-When one side runs out it behaves as the piece (0, None): below any number, above "~".
+a run of digits ranks 0 (compared as a number), a run of ASCII letters ranks 1 (compared as
+text), any other single character ranks 2. Pieces are compared rank first, then value. When
+one side runs out it behaves as the piece (0, None): below every piece except "~".
 """
 
 import re
@@ -16,28 +16,41 @@ class VersionStringException(Exception):
     """A version or dependency string could not be understood."""
 
 
+def _after_run(rest):
+    # What BitBake goes on with after a digit or letter run is the `(.*)$` part of its pattern:
+    # `.` stops at a newline and `$` matches only at the end or before one final newline. So a
+    # newline ending the string is dropped, and any other newline after a run means the pattern
+    # fails, which BitBake reports as this AttributeError.
+    newline = rest.find("\n")
+    if newline == -1:
+        return rest
+    if newline == len(rest) - 1:
+        return rest[:-1]
+    raise AttributeError("'NoneType' object has no attribute 'group'")
+
+
 def explode_version(s):
     """The (rank, value) pieces of a version string (see the module comment)."""
     pieces = []
-    i, n = 0, len(s)
-    while i < n:
-        ch = s[i]
+    while s:
+        ch = s[0]
         if ch in _DIGITS:
             # A run starts with an ASCII digit but, like a regex \d, goes on over any
             # Unicode decimal digit; int() reads those too.
-            j = i + 1
-            while j < n and s[j].isdecimal():
+            j = 1
+            while j < len(s) and s[j].isdecimal():
                 j += 1
-            pieces.append((0, int(s[i:j])))
+            pieces.append((0, int(s[:j])))
+            s = _after_run(s[j:])
         elif ch in _LETTERS:
-            j = i + 1
-            while j < n and s[j] in _LETTERS:
+            j = 1
+            while j < len(s) and s[j] in _LETTERS:
                 j += 1
-            pieces.append((1, s[i:j]))
+            pieces.append((1, s[:j]))
+            s = _after_run(s[j:])
         else:
-            j = i + 1
             pieces.append((-1 if ch == "~" else 2, ch))
-        i = j
+            s = s[1:]
     return pieces
 
 
