@@ -95,7 +95,9 @@ export function parseConfiguration(
   for (const cls of ["base", ...pySplit(String(data.getVar("INHERIT") ?? ""))]) {
     ev.inherit(cls, "configuration INHERITs", 0, data, false);
   }
+  ev.python.registerHandlers(data);
   data.setVar("BBINCLUDED", includedFiles(data));
+  ev.python.fireEvent("ConfigParsed", [], data);
 
   const collections = handleCollections(data, opts.reporter);
   data.renameVar("__depends", "__base_depends");

@@ -13,9 +13,16 @@ export type Variants = Map<string, DataStore>;
 
 /** Finalise one datastore (BitBake's finalize). SkipRecipe propagates to the caller. */
 export function finalize(ev: Evaluator, fn: string, d: DataStore): void {
+  ev.python.withHandlersRestored(() => finalizeSteps(ev, fn, d));
+}
+
+function finalizeSteps(ev: Evaluator, fn: string, d: DataStore): void {
+  const py = ev.python;
   if (d.getVar("_FAILPARSINGERRORHANDLED", false) === true) {
     throw new FatalError(`${fn}: renamed variables are in use (see the errors above)`);
   }
+  const deferred = (d.getVar("__BBDEFINHERITS", false) as Array<[string, string, number]> | undefined) ?? [];
+  py.fireEvent("RecipePreDeferredInherits", [fn, deferred.length ? deferred.map((x) => x[0]) : [""]], d);
   for (;;) {
     const pending = (d.getVar("__BBDEFINHERITS", false) as Array<[string, string, number]> | undefined) ?? [];
     if (pending.length === 0) break;
@@ -27,9 +34,13 @@ export function finalize(ev: Evaluator, fn: string, d: DataStore): void {
       throw locate(e, file, line);
     }
   }
+  py.registerHandlers(d);
+  py.fireEvent("RecipePreFinalise", [fn], d);
   expandKeys(d);
+  py.fireEvent("RecipePostKeyExpansion", [fn], d);
   runAnonymous(ev, d);
   const tasks = (d.getVar("__BBTASKS", false) as string[] | undefined) ?? [];
+  py.fireEvent("RecipeTaskPreProcess", [fn, [...tasks]], d);
   remapVirtualProviders(tasks, d);
   registerTasks(tasks, d);
   d.setVar("BBINCLUDED", fileDepends(d));
@@ -38,6 +49,7 @@ export function finalize(ev: Evaluator, fn: string, d: DataStore): void {
       "AUTOREV/SRCPV set too late for the fetcher to work properly, please set the variables earlier in parsing. Erroring instead of later obtuse build failures.",
     );
   }
+  py.fireEvent("RecipeParsed", [fn], d);
 }
 
 /** Run the anonymous functions collected while parsing, in the order they were defined. */

@@ -36,6 +36,10 @@ interface RuntimeFunctions {
   runAnonymous: PyCallable;
   execCode: PyCallable;
   addPylib: PyCallable;
+  registerHandlers: PyCallable;
+  fireEvent: PyCallable;
+  saveHandlers: PyCallable;
+  restoreHandlers: PyCallable;
 }
 
 export class PythonRuntime implements InlinePython {
@@ -63,6 +67,10 @@ export class PythonRuntime implements InlinePython {
       runAnonymous: get("run_anonymous"),
       execCode: get("exec_code"),
       addPylib: get("add_pylib"),
+      registerHandlers: get("register_handlers"),
+      fireEvent: get("fire_event"),
+      saveHandlers: get("save_handlers"),
+      restoreHandlers: get("restore_handlers"),
     };
   }
 
@@ -135,6 +143,26 @@ export class PythonRuntime implements InlinePython {
   /** BitBake's addpylib: make `namespace` from `dir` importable and visible to metadata. */
   addPyLib(dir: string, namespace: string, globalModules: string[]): void {
     this.call(this.fns.addPylib, dir, namespace, globalModules);
+  }
+
+  /** Register the event handlers listed in __BBHANDLERS (from `addhandler`). */
+  registerHandlers(d: DataStore): void {
+    this.call(this.fns.registerHandlers, this.handle(d));
+  }
+
+  /** Fire bb.event.<name>(...args) at the registered handlers, with `d`. */
+  fireEvent(name: string, args: unknown[], d: DataStore): void {
+    this.call(this.fns.fireEvent, name, args, this.handle(d));
+  }
+
+  /** Run `fn` with the handler registry restored afterwards (recipe handlers are per recipe). */
+  withHandlersRestored<T>(fn: () => T): T {
+    this.call(this.fns.saveHandlers);
+    try {
+      return fn();
+    } finally {
+      this.call(this.fns.restoreHandlers);
+    }
   }
 
   /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */

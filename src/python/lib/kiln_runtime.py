@@ -343,6 +343,42 @@ def add_pylib(libdir, namespace, global_modules):
         _context[namespace] = __import__(namespace + "." + sub)
 
 
+# ---- events -------------------------------------------------------------------------------
+
+def register_handlers(handle):
+    """Register the handlers named by `addhandler` so far (BitBake does this for the
+    configuration and at each recipe's finalisation)."""
+    import bb.event
+    d = wrap(handle)
+    for name in d.getVar("__BBHANDLERS", False) or []:
+        filename = d.getVarFlag(name, "filename", False)
+        if not filename:
+            bb.fatal("Undefined event handler function '%s'" % name)
+        lineno = int(d.getVarFlag(name, "lineno", False))
+        mask = (d.getVarFlag(name, "eventmask") or "").split()
+        bb.event.register(name, d.getVar(name, False), mask, filename, lineno, data=d)
+
+
+def fire_event(name, args, handle):
+    """Fire bb.event.<name>(*args) with datastore `handle`."""
+    import bb.event
+    cls = getattr(bb.event, name)
+    bb.event.fire(cls(*(args.to_py() if hasattr(args, "to_py") else args)), wrap(handle))
+
+
+_saved_handlers = []
+
+
+def save_handlers():
+    import bb.event
+    _saved_handlers.append(bb.event.get_handlers().copy())
+
+
+def restore_handlers():
+    import bb.event
+    bb.event.set_handlers(_saved_handlers.pop())
+
+
 # ---- errors --------------------------------------------------------------------------------
 
 _last_error = None

@@ -98,4 +98,4 @@ def erroronce(*args):
 from bb._deprecation import deprecate_import, deprecated  # noqa: E402
 
 # Submodules import the names above, so they come last.
-from bb import build, data, parse, utils  # noqa: E402
+from bb import build, data, event, parse, utils  # noqa: E402
