@@ -1,7 +1,7 @@
 // `npm run bench`: parse throughput on a generated layer and the cost of the Python bridge.
 // Prints figures; asserts nothing (speed is measured here, never in tests).
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DataStore, type Reporter } from "../src/data/index.js";
@@ -32,11 +32,34 @@ async function main(): Promise<void> {
     const config = parseConfiguration(ev, { cwd: dir, env: process.env, reporter: quiet });
     line("configuration parse", `${ms(t0).toFixed(1)} ms`);
 
+    const base = { cwd: dir, env: process.env };
     t0 = process.hrtime.bigint();
-    const tree = parseTree(ev, config, quiet);
-    const parseMs = ms(t0);
-    line(`parse ${tree.recipeCount} recipes (1 thread, no cache)`, `${parseMs.toFixed(0)} ms`);
-    line("parse throughput", `${((tree.recipeCount / parseMs) * 1000).toFixed(0)} recipes/s`);
+    const tree = await parseTree(ev, config, quiet, { ...base, jobs: 1, cache: false });
+    let parseMs = ms(t0);
+    const n = tree.stats.files;
+    line(
+      `parse ${n} recipes, 1 thread, no cache`,
+      `${parseMs.toFixed(0)} ms (${((n / parseMs) * 1000).toFixed(0)} recipes/s)`,
+    );
+
+    const cores = os.availableParallelism();
+    t0 = process.hrtime.bigint();
+    await parseTree(ev, config, quiet, { ...base, jobs: cores, cache: true, inlineLimit: 0 });
+    parseMs = ms(t0);
+    line(
+      `parse ${n} recipes, ${cores} threads (cold cache)`,
+      `${parseMs.toFixed(0)} ms (${((n / parseMs) * 1000).toFixed(0)} recipes/s)`,
+    );
+
+    t0 = process.hrtime.bigint();
+    const warm = await parseTree(ev, config, quiet, { ...base, cache: true });
+    line(`parse ${n} recipes, warm cache (${warm.stats.cached} cached)`, `${ms(t0).toFixed(0)} ms`);
+
+    const append = path.join(dir, "meta-bench/recipes-group0/pkg0/pkg0_%.bbappend");
+    appendFileSync(append, '# touched\nEXTRA_OECONF += "--touched"\n');
+    t0 = process.hrtime.bigint();
+    const touched = await parseTree(ev, config, quiet, { ...base, cache: true });
+    line(`re-parse after touching one bbappend (${touched.stats.parsed} parsed)`, `${ms(t0).toFixed(0)} ms`);
 
     // Python → JS: d.getVar from metadata Python.
     const d = DataStore.create({ python, reporter: quiet });

@@ -6,7 +6,7 @@ import { pyCompare, pyStr } from "../data/index.js";
 import { finalizeConfiguration } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
 import { describe, fail } from "./report.js";
-import { openSession } from "./session.js";
+import { openSession, treeOptions } from "./session.js";
 import { renderValue } from "./values.js";
 
 function truthy(v: unknown): boolean {
@@ -91,7 +91,7 @@ export async function env(target: string | undefined): Promise<void> {
   try {
     const { ev, config, reporter } = await openSession({ tracking: true });
     if (target) {
-      const tree = parseTree(ev, config, reporter);
+      const tree = await parseTree(ev, config, reporter, treeOptions());
       d = targetData(ev, config, tree, target, reporter).data;
     } else {
       d = finalizeConfiguration(ev, config);

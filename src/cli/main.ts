@@ -3,6 +3,7 @@
 
 import { Command } from "commander";
 import { env } from "./env.js";
+import { parse } from "./parse.js";
 import { query } from "./query.js";
 
 const program = new Command();
@@ -27,5 +28,12 @@ program
   .description("show every variable and function with its history, like `bitbake -e`")
   .argument("[target]", "a recipe name or provided name (default: the global configuration)")
   .action((target: string | undefined) => env(target));
+
+program
+  .command("parse")
+  .description("parse every recipe and print BitBake's summary line")
+  .option("-j, --jobs <n>", "parser threads (default: all cores)")
+  .option("--no-cache", "ignore and do not update the parse cache")
+  .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
 
 await program.parseAsync(process.argv);

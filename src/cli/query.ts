@@ -4,7 +4,7 @@ import type { DataStore } from "../data/index.js";
 import { finalizeConfiguration } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
 import { describe, fail } from "./report.js";
-import { openSession } from "./session.js";
+import { openSession, treeOptions } from "./session.js";
 import { renderValue, splitFlag } from "./values.js";
 
 export interface QueryOptions {
@@ -25,7 +25,7 @@ export async function query(names: string[], opts: QueryOptions): Promise<void> 
   try {
     const { ev, config, reporter } = await openSession();
     if (opts.recipe) {
-      const tree = parseTree(ev, config, reporter);
+      const tree = await parseTree(ev, config, reporter, treeOptions());
       d = targetData(ev, config, tree, opts.recipe, reporter).data;
     } else {
       d = finalizeConfiguration(ev, config);

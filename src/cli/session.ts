@@ -1,7 +1,7 @@
 // What every command needs first: the embedded Python and the parsed configuration.
 
 import type { DataStore, Reporter } from "../data/index.js";
-import { type Configuration, Evaluator, parseConfiguration } from "../parse/index.js";
+import { type Configuration, Evaluator, parseConfiguration, type TreeOptions } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 
 export const stderrReporter: Reporter = {
@@ -27,6 +27,12 @@ export async function openSession(opts: { tracking?: boolean } = {}): Promise<Se
     reporter,
   });
   return { ev, config, reporter };
+}
+
+/** How the recipe tree is parsed: threads from KILN_JOBS (default: all cores), cache unless KILN_NO_CACHE. */
+export function treeOptions(overrides: Partial<TreeOptions> = {}): TreeOptions {
+  const jobs = process.env.KILN_JOBS ? Number(process.env.KILN_JOBS) : undefined;
+  return { cwd: process.cwd(), env: process.env, jobs, cache: !process.env.KILN_NO_CACHE, ...overrides };
 }
 
 export type { DataStore };

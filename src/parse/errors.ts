@@ -1,5 +1,6 @@
 // Errors of the parse stage: always located at the metadata statement that caused them.
 
+import { ConfigError } from "../config/index.js";
 import { ExpansionError, FatalError, PythonError, SkipRecipe } from "../data/index.js";
 import { ParseError } from "../syntax/index.js";
 
@@ -51,4 +52,23 @@ export function locate(e: unknown, file: string, line: number): unknown {
     return new MetadataError(`${(e as { pythonType?: string }).pythonType}: ${e.message}`, file, line);
   }
   return e;
+}
+
+/** A message for people: where (file:line) and what is wrong; never a stack trace. */
+export function describeError(e: unknown): string {
+  if (e instanceof ParseError) return `${e.where}: ${e.message}`;
+  if (e instanceof MetadataError) return `${e.where}: ${e.message}`;
+  if (e instanceof ConfigError) return e.file ? `${e.file}: ${e.message}` : e.message;
+  if (e instanceof ExpansionError) return e.detail;
+  if (e instanceof PythonError) {
+    const where = e.file ? `${e.file}:${e.line ?? 0}: ` : "";
+    return `${where}${e.pythonType}: ${e.message}`;
+  }
+  if (e instanceof FatalError) return e.message;
+  if (e instanceof SkipRecipe) return `recipe skipped: ${e.reason}`;
+  if (e instanceof Error) {
+    const pyType = (e as { pythonType?: string }).pythonType;
+    if (pyType) return `${pyType}: ${e.message}`;
+  }
+  return `kiln internal error: ${e instanceof Error ? e.message : String(e)}`;
 }

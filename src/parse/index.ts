@@ -1,6 +1,9 @@
 // parse: evaluating metadata files into datastores: configuration, recipes, appends, variants.
+
+export { PARSER_VERSION, ParseCache } from "./cache.js";
 export { type Configuration, finalizeConfiguration, parseConfiguration } from "./config.js";
-export { FileNotFound, locate, MetadataError } from "./errors.js";
+export { configurationHash } from "./confighash.js";
+export { describeError, FileNotFound, locate, MetadataError } from "./errors.js";
 export { type Diagnostics, Evaluator } from "./evaluate.js";
 export type { Variants } from "./finalize.js";
 export {
@@ -13,3 +16,11 @@ export {
   splitVirtualName,
   virtualName,
 } from "./recipes.js";
+export {
+  ParseFailures,
+  parseAllRecipes,
+  summaryLine,
+  type Tree,
+  type TreeOptions,
+  type TreeStats,
+} from "./tree.js";

@@ -43,16 +43,27 @@ function walkRecipes(dir: string): string[] {
   return found;
 }
 
-/** BBFILES and BBMASK → the recipe and append files to parse (BitBake's collect_bbfiles). */
-export function collectRecipeFiles(config: Configuration, reporter: Reporter): RecipeFiles {
+/**
+ * BBFILES patterns ordered by the priority of the collection each falls in (stable), stored as
+ * BBFILES_PRIORITIZED: BitBake sets it on the configuration before recipes are parsed, so every
+ * recipe sees it.
+ */
+export function prioritizeBbfiles(config: Configuration): string[] {
   const d = config.data;
   const priority = (f: string) => fileCollection(f, config.collections)?.priority ?? 0;
   const patterns = pySplit(String(d.getVar("BBFILES") ?? ""));
-  // Stable sort by the priority of the collection each pattern falls in.
   const ordered = patterns
     .map((p, i) => ({ p, i, prio: priority(p) }))
-    .sort((a, b) => a.prio - b.prio || a.i - b.i);
-  d.setVar("BBFILES_PRIORITIZED", ordered.map((o) => o.p).join(" "));
+    .sort((a, b) => a.prio - b.prio || a.i - b.i)
+    .map((o) => o.p);
+  d.setVar("BBFILES_PRIORITIZED", ordered.join(" "));
+  return ordered;
+}
+
+/** BBFILES and BBMASK → the recipe and append files to parse (BitBake's collect_bbfiles). */
+export function collectRecipeFiles(config: Configuration, reporter: Reporter): RecipeFiles {
+  const d = config.data;
+  const ordered = prioritizeBbfiles(config).map((p) => ({ p }));
 
   const files: string[] = [];
   const seen = new Set<string>();
@@ -199,4 +210,30 @@ export function recipeInfos(file: string, variants: Variants, collections: Colle
     infos.push(info);
   }
   return infos;
+}
+
+/** Files a parse depended on (its __depends list), for cache validation. */
+export function dependencyFiles(variants: Variants): string[] {
+  const files = new Set<string>();
+  for (const d of variants.values()) {
+    for (const [f] of (d.getVar("__depends", false) as Array<[string, unknown]> | undefined) ?? [])
+      files.add(f);
+  }
+  return [...files];
+}
+
+export interface ParsedRecipe {
+  infos: RecipeInfo[];
+  deps: string[];
+}
+
+/** Parse one recipe file for the tree: what provider selection and caching need. */
+export function parseForTree(
+  ev: Evaluator,
+  config: Configuration,
+  file: string,
+  appends: string[],
+): ParsedRecipe {
+  const variants = parseRecipeFile(ev, config, file, appends);
+  return { infos: recipeInfos(file, variants, config.collections), deps: dependencyFiles(variants) };
 }

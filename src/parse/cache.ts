@@ -1,0 +1,163 @@
+// The parse cache: what parsing a recipe file produced, keyed by the content of every file that
+// influenced it and by the configuration. An entry is used only if the configuration hash is the
+// same and every dependency file still has the content it had (files that did not exist must
+// still not exist). The cache file is written atomically and checksummed; a damaged file is
+// ignored (and rebuilt), never trusted.
+
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { RecipeInfo } from "./recipes.js";
+
+/** Bump when parsing semantics change, so old entries are not used by a new kiln. */
+export const PARSER_VERSION = "kiln-parse-1";
+
+interface FileStamp {
+  mtimeNs: string;
+  ctimeNs: string;
+  size: number;
+  ino: number;
+  hash: string | null;
+}
+
+/** Content hashes of files, trusting a file's earlier hash only while its stat is unchanged. */
+export class FileHasher {
+  private readonly fresh = new Map<string, string | null>();
+
+  constructor(private readonly known = new Map<string, FileStamp>()) {}
+
+  /** sha256 of the file's content, or null if it does not exist (or is not a readable file). */
+  hash(file: string): string | null {
+    const memo = this.fresh.get(file);
+    if (memo !== undefined) return memo;
+    let result: string | null = null;
+    try {
+      const st = statSync(file, { bigint: true });
+      if (st.isFile()) {
+        const stamp = {
+          mtimeNs: st.mtimeNs.toString(),
+          ctimeNs: st.ctimeNs.toString(),
+          size: Number(st.size),
+          ino: Number(st.ino),
+        };
+        const old = this.known.get(file);
+        if (
+          old &&
+          old.hash !== null &&
+          old.mtimeNs === stamp.mtimeNs &&
+          old.ctimeNs === stamp.ctimeNs &&
+          old.size === stamp.size &&
+          old.ino === stamp.ino
+        ) {
+          result = old.hash;
+        } else {
+          result = createHash("sha256").update(readFileSync(file)).digest("hex");
+        }
+        this.known.set(file, { ...stamp, hash: result });
+      } else {
+        result = `dir:${st.isDirectory()}`;
+      }
+    } catch {
+      result = null;
+    }
+    this.fresh.set(file, result);
+    return result;
+  }
+
+  stamps(): Array<[string, FileStamp]> {
+    return [...this.known.entries()];
+  }
+}
+
+interface Entry {
+  appends: string[];
+  /** Dependency files with their content hash (null: the file did not exist). */
+  deps: Array<[string, string | null]>;
+  infos: RecipeInfo[];
+}
+
+interface CacheFile {
+  version: string;
+  config: string;
+  stamps: Array<[string, FileStamp]>;
+  entries: Record<string, Entry>;
+}
+
+export class ParseCache {
+  private entries = new Map<string, Entry>();
+  readonly hasher: FileHasher;
+  private dirty = false;
+
+  private constructor(
+    readonly file: string,
+    readonly configHash: string,
+    data?: CacheFile,
+  ) {
+    this.hasher = new FileHasher(new Map(data?.stamps ?? []));
+    if (data) this.entries = new Map(Object.entries(data.entries));
+  }
+
+  /** Open the cache for this configuration; anything unreadable or for another configuration is dropped. */
+  static open(file: string, configHash: string): ParseCache {
+    let data: CacheFile | undefined;
+    try {
+      const raw = readFileSync(file);
+      const digest = raw.subarray(0, 32);
+      const body = raw.subarray(32);
+      if (createHash("sha256").update(body).digest().equals(digest)) {
+        const parsed = JSON.parse(gunzipSync(body).toString("utf8")) as CacheFile;
+        if (parsed.version === PARSER_VERSION && parsed.config === configHash) data = parsed;
+      }
+    } catch {
+      data = undefined;
+    }
+    return new ParseCache(file, configHash, data);
+  }
+
+  /** The cached result for a recipe file, if everything it depended on is unchanged. */
+  lookup(recipe: string, appends: string[]): RecipeInfo[] | undefined {
+    const entry = this.entries.get(recipe);
+    if (!entry) return undefined;
+    if (entry.appends.length !== appends.length || entry.appends.some((a, i) => a !== appends[i]))
+      return undefined;
+    for (const [dep, hash] of entry.deps) {
+      if (this.hasher.hash(dep) !== hash) return undefined;
+    }
+    return entry.infos;
+  }
+
+  store(recipe: string, appends: string[], deps: string[], infos: RecipeInfo[]): void {
+    const unique = [...new Set([recipe, ...appends, ...deps])];
+    this.entries.set(recipe, { appends, deps: unique.map((f) => [f, this.hasher.hash(f)]), infos });
+    this.dirty = true;
+  }
+
+  /** Forget recipes that are no longer part of the tree. */
+  retain(recipes: Set<string>): void {
+    for (const k of [...this.entries.keys()]) {
+      if (!recipes.has(k)) {
+        this.entries.delete(k);
+        this.dirty = true;
+      }
+    }
+  }
+
+  /** Write the cache atomically (temporary file, then rename), with a checksum. */
+  save(): void {
+    if (!this.dirty) return;
+    const data: CacheFile = {
+      version: PARSER_VERSION,
+      config: this.configHash,
+      stamps: this.hasher.stamps(),
+      entries: Object.fromEntries(this.entries),
+    };
+    const body = gzipSync(Buffer.from(JSON.stringify(data)), { level: 1 });
+    const digest = createHash("sha256").update(body).digest();
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.concat([digest, body]));
+    renameSync(tmp, this.file);
+    this.dirty = false;
+  }
+}

@@ -1,0 +1,72 @@
+// A parser thread: its own embedded Python and its own copy of the configuration, parsing the
+// recipe files the main thread sends and answering with what provider selection needs.
+
+import { parentPort, workerData } from "node:worker_threads";
+import type { Reporter } from "../data/index.js";
+import { PythonRuntime } from "../python/index.js";
+import { parseConfiguration } from "./config.js";
+import { configurationHash } from "./confighash.js";
+import { describeError } from "./errors.js";
+import { Evaluator } from "./evaluate.js";
+import { parseForTree, prioritizeBbfiles } from "./recipes.js";
+
+export interface WorkerInit {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export type WorkerRequest = { type: "parse"; id: number; file: string; appends: string[] } | { type: "exit" };
+
+export type WorkerReply =
+  | { type: "ready"; configHash: string }
+  | { type: "init-failed"; message: string }
+  | { type: "result"; id: number; infos: unknown[]; deps: string[]; messages: string[] }
+  | { type: "failed"; id: number; message: string; messages: string[] };
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const init = workerData as WorkerInit;
+  let messages: string[] = [];
+  const reporter: Reporter = {
+    warn: (m) => messages.push(`WARNING: ${m}`),
+    error: (m) => messages.push(`ERROR: ${m}`),
+  };
+  let ev: Evaluator;
+  let config: ReturnType<typeof parseConfiguration>;
+  try {
+    const python = await PythonRuntime.start();
+    python.log = (level, m) => {
+      if (level !== "debug") messages.push(`${level === "warn" ? "WARNING" : level.toUpperCase()}: ${m}`);
+    };
+    ev = new Evaluator(python, reporter);
+    config = parseConfiguration(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
+    prioritizeBbfiles(config);
+  } catch (e) {
+    port.postMessage({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
+    return;
+  }
+  // Configuration messages were already shown by the main thread.
+  messages = [];
+  port.postMessage({ type: "ready", configHash: configurationHash(config.data) } satisfies WorkerReply);
+  port.on("message", (req: WorkerRequest) => {
+    if (req.type === "exit") {
+      port.close();
+      return;
+    }
+    try {
+      const { infos, deps } = parseForTree(ev, config, req.file, req.appends);
+      port.postMessage({ type: "result", id: req.id, infos, deps, messages } satisfies WorkerReply);
+    } catch (e) {
+      port.postMessage({
+        type: "failed",
+        id: req.id,
+        message: describeError(e),
+        messages,
+      } satisfies WorkerReply);
+    }
+    messages = [];
+  });
+}
+
+await main();
