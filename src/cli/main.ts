@@ -17,6 +17,7 @@ program
   .description("print the value of variables or flags (VAR or VAR[flag]), globally or for a recipe")
   .argument("<names...>", "variables (VAR) or flags (VAR[flag])")
   .option("-r, --recipe <target>", "a recipe name or a name a recipe PROVIDES")
+  .option("--all", "every target: one JSON object per line {file, pn, values} or {file, skipped}")
   .option("--json", "print one JSON object {NAME: value | null | {error}}")
   .option("-u, --unexpanded", "print values without expanding ${...}")
   .action((names: string[], opts: { recipe?: string; json?: boolean; unexpanded?: boolean }) =>

@@ -1,14 +1,15 @@
-// `kiln query`: the value of variables or flags, globally or for one recipe, as BitBake gives them.
+// `kiln query`: the value of variables or flags, globally, for one recipe, or for every target,
+// as BitBake gives them.
 
 import type { DataStore } from "../data/index.js";
-import { finalizeConfiguration } from "../parse/index.js";
+import { finalizeConfiguration, readValues } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
-import { describe, fail } from "./report.js";
+import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
-import { renderValue, splitFlag } from "./values.js";
 
 export interface QueryOptions {
   recipe?: string;
+  all?: boolean;
   json?: boolean;
   unexpanded?: boolean;
 }
@@ -20,7 +21,25 @@ function lastSet(d: DataStore, name: string): string | undefined {
   return last ? `${last.file}:${last.line}` : undefined;
 }
 
+/** Every target, one JSON object per line (skipped targets with their reason). */
+async function queryAll(names: string[]): Promise<void> {
+  try {
+    const { ev, config, reporter } = await openSession({ tracking: false });
+    const tree = await parseTree(ev, config, reporter, treeOptions({ values: names }));
+    for (const info of tree.infos) {
+      const line =
+        info.skipped !== undefined
+          ? { file: info.name, skipped: info.skipped }
+          : { file: info.name, pn: info.pn, values: info.values ?? {} };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  } catch (e) {
+    fail(e);
+  }
+}
+
 export async function query(names: string[], opts: QueryOptions): Promise<void> {
+  if (opts.all) return queryAll(names);
   let d: DataStore;
   try {
     const { ev, config, reporter } = await openSession();
@@ -33,16 +52,11 @@ export async function query(names: string[], opts: QueryOptions): Promise<void> 
   } catch (e) {
     fail(e);
   }
-  const expand = !opts.unexpanded;
-  const result: Record<string, string | null | { error: string }> = {};
-  for (const name of names) {
-    const [variable, flag] = splitFlag(name);
-    try {
-      const value = flag === undefined ? d.getVar(variable, expand) : d.getVarFlag(variable, flag, expand);
-      result[name] = renderValue(value);
-    } catch (e) {
-      const where = lastSet(d, variable);
-      result[name] = { error: where ? `${where}: ${describe(e)}` : describe(e) };
+  const result = readValues(d, names, !opts.unexpanded);
+  for (const [name, value] of Object.entries(result)) {
+    if (value !== null && typeof value === "object") {
+      const where = lastSet(d, name.split("[")[0]);
+      if (where) value.error = `${where}: ${value.error}`;
     }
   }
   if (opts.json) {

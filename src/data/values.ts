@@ -57,3 +57,24 @@ export function pyRepr(v: unknown): string {
   }
   return pyStr(v);
 }
+
+/** A value as text for output: lists joined by spaces, None as null, Python objects as str(). */
+export function renderValue(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string") return v;
+  if (Array.isArray(v)) return v.map((x) => renderValue(x) ?? "None").join(" ");
+  if (typeof v === "object" && typeof (v as { toString?: unknown }).toString === "function") {
+    if (v instanceof Set || v instanceof Map) return pyStr(v);
+    return String(v);
+  }
+  return pyStr(v);
+}
+
+/** "VAR[flag]" → ["VAR", "flag"]; "VAR" → ["VAR", undefined]. */
+export function splitFlag(name: string): [string, string | undefined] {
+  if (name.endsWith("]") && name.includes("[")) {
+    const i = name.indexOf("[");
+    return [name.slice(0, i), name.slice(i + 1, -1)];
+  }
+  return [name, undefined];
+}

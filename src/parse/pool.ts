@@ -9,6 +9,8 @@ import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
 export interface Job {
   file: string;
   appends: string[];
+  /** Variables to read from each of the recipe's datastores (kiln query --all). */
+  names?: string[];
 }
 
 export type JobResult =

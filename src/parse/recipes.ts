@@ -4,12 +4,20 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { type Collection, fileCollection } from "../config/index.js";
-import { pyCompare, type Reporter, SkipRecipe } from "../data/index.js";
+import {
+  type DataStore,
+  pyCompare,
+  type Reporter,
+  renderValue,
+  SkipRecipe,
+  splitFlag,
+} from "../data/index.js";
 import { pySplit } from "../syntax/index.js";
 import { glob } from "../util/glob.js";
 import { pyRegExp, pySearch } from "../util/pyregex.js";
 import { explodeDeps } from "../util/version.js";
 import type { Configuration } from "./config.js";
+import { describeError } from "./errors.js";
 import type { Evaluator } from "./evaluate.js";
 import { multiFinalize, type Variants } from "./finalize.js";
 import { isDir, pyBasename } from "./paths.js";
@@ -178,6 +186,8 @@ export interface RecipeInfo {
   /** Why the recipe is unavailable, when it was skipped. */
   skipped?: string;
   priority: number;
+  /** Values asked for by `kiln query --all` (never cached). */
+  values?: Record<string, QueriedValue>;
 }
 
 /** Summarise each datastore a recipe file produced. */
@@ -227,13 +237,38 @@ export interface ParsedRecipe {
   deps: string[];
 }
 
+export type QueriedValue = string | null | { error: string };
+
+/** The rendered values (or errors) of variables/flags ("VAR" or "VAR[flag]") in a datastore. */
+export function readValues(d: DataStore, names: string[], expand = true): Record<string, QueriedValue> {
+  const out: Record<string, QueriedValue> = {};
+  for (const name of names) {
+    const [variable, flag] = splitFlag(name);
+    try {
+      out[name] = renderValue(
+        flag === undefined ? d.getVar(variable, expand) : d.getVarFlag(variable, flag, expand),
+      );
+    } catch (e) {
+      out[name] = { error: describeError(e) };
+    }
+  }
+  return out;
+}
+
 /** Parse one recipe file for the tree: what provider selection and caching need. */
 export function parseForTree(
   ev: Evaluator,
   config: Configuration,
   file: string,
   appends: string[],
+  names?: string[],
 ): ParsedRecipe {
   const variants = parseRecipeFile(ev, config, file, appends);
-  return { infos: recipeInfos(file, variants, config.collections), deps: dependencyFiles(variants) };
+  const infos = recipeInfos(file, variants, config.collections);
+  if (names) {
+    for (const info of infos) {
+      if (info.skipped === undefined) info.values = readValues(variants.get(info.variant)!, names);
+    }
+  }
+  return { infos, deps: dependencyFiles(variants) };
 }

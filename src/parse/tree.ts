@@ -20,6 +20,8 @@ export interface TreeOptions {
   cache?: boolean;
   /** Up to this many recipes to parse are parsed in this thread instead of starting threads. */
   inlineLimit?: number;
+  /** Also read these variables from every target (no cache is used then). */
+  values?: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
@@ -68,7 +70,7 @@ export async function parseAllRecipes(
   // After collecting: the configuration recipes see includes BBFILES_PRIORITIZED.
   const configHash = configurationHash(config.data);
   const cacheFile = path.join(String(config.data.getVar("CACHE")), "kiln", "parse.cache");
-  const useCache = opts.cache !== false;
+  const useCache = opts.cache !== false && !opts.values;
   const cache = useCache ? ParseCache.open(cacheFile, configHash) : null;
 
   const results = new Map<string, RecipeInfo[]>();
@@ -81,7 +83,7 @@ export async function parseAllRecipes(
       results.set(file, hit);
       cached++;
     } else {
-      todo.push({ file, appends });
+      todo.push({ file, appends, names: opts.values });
     }
   }
 
@@ -100,7 +102,7 @@ export async function parseAllRecipes(
   if (todo.length <= inlineLimit || threads === 1) {
     for (const job of todo) {
       try {
-        const { infos, deps } = parseForTree(ev, config, job.file, job.appends);
+        const { infos, deps } = parseForTree(ev, config, job.file, job.appends, job.names);
         take({ ok: true, job, infos, deps });
       } catch (e) {
         take({ ok: false, job, message: describeError(e) });

@@ -15,7 +15,9 @@ export interface WorkerInit {
   env: NodeJS.ProcessEnv;
 }
 
-export type WorkerRequest = { type: "parse"; id: number; file: string; appends: string[] } | { type: "exit" };
+export type WorkerRequest =
+  | { type: "parse"; id: number; file: string; appends: string[]; names?: string[] }
+  | { type: "exit" };
 
 export type WorkerReply =
   | { type: "ready"; configHash: string }
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
       return;
     }
     try {
-      const { infos, deps } = parseForTree(ev, config, req.file, req.appends);
+      const { infos, deps } = parseForTree(ev, config, req.file, req.appends, req.names);
       port.postMessage({ type: "result", id: req.id, infos, deps, messages } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({
