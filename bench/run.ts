@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DataStore, type Reporter } from "../src/data/index.js";
-import { Evaluator, parseConfiguration } from "../src/parse/index.js";
+import { Evaluator, parseConfigurations } from "../src/parse/index.js";
 import { PythonRuntime } from "../src/python/index.js";
 import { parseTree } from "../src/resolve/index.js";
 import { generateBuildDir } from "./generate.js";
@@ -29,12 +29,12 @@ async function main(): Promise<void> {
 
     const ev = new Evaluator(python, quiet);
     t0 = process.hrtime.bigint();
-    const config = parseConfiguration(ev, { cwd: dir, env: process.env, reporter: quiet });
+    const configs = parseConfigurations(ev, { cwd: dir, env: process.env, reporter: quiet });
     line("configuration parse", `${ms(t0).toFixed(1)} ms`);
 
     const base = { cwd: dir, env: process.env };
     t0 = process.hrtime.bigint();
-    const tree = await parseTree(ev, config, quiet, { ...base, jobs: 1, cache: false });
+    const tree = await parseTree(ev, configs, quiet, { ...base, jobs: 1, cache: false });
     let parseMs = ms(t0);
     const n = tree.stats.files;
     line(
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
     const cores = os.availableParallelism();
     t0 = process.hrtime.bigint();
-    await parseTree(ev, config, quiet, { ...base, jobs: cores, cache: true, inlineLimit: 0 });
+    await parseTree(ev, configs, quiet, { ...base, jobs: cores, cache: true, inlineLimit: 0 });
     parseMs = ms(t0);
     line(
       `parse ${n} recipes, ${cores} threads (cold cache)`,
@@ -52,13 +52,13 @@ async function main(): Promise<void> {
     );
 
     t0 = process.hrtime.bigint();
-    const warm = await parseTree(ev, config, quiet, { ...base, cache: true });
+    const warm = await parseTree(ev, configs, quiet, { ...base, cache: true });
     line(`parse ${n} recipes, warm cache (${warm.stats.cached} cached)`, `${ms(t0).toFixed(0)} ms`);
 
     const append = path.join(dir, "meta-bench/recipes-group0/pkg0/pkg0_%.bbappend");
     appendFileSync(append, '# touched\nEXTRA_OECONF += "--touched"\n');
     t0 = process.hrtime.bigint();
-    const touched = await parseTree(ev, config, quiet, { ...base, cache: true });
+    const touched = await parseTree(ev, configs, quiet, { ...base, cache: true });
     line(`re-parse after touching one bbappend (${touched.stats.parsed} parsed)`, `${ms(t0).toFixed(0)} ms`);
 
     // Python → JS: d.getVar from metadata Python.

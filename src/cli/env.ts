@@ -89,10 +89,10 @@ export function renderEnvironment(d: DataStore): string {
 export async function env(target: string | undefined): Promise<void> {
   let d: DataStore;
   try {
-    const { ev, config, reporter } = await openSession({ tracking: true });
+    const { ev, config, configs, reporter } = await openSession({ tracking: true });
     if (target) {
-      const tree = await parseTree(ev, config, reporter, treeOptions());
-      d = targetData(ev, config, tree, target, reporter).data;
+      const tree = await parseTree(ev, configs, reporter, treeOptions());
+      d = targetData(ev, configs, tree, target, reporter).data;
     } else {
       d = finalizeConfiguration(ev, config);
     }

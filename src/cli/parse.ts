@@ -8,10 +8,10 @@ import { openSession, treeOptions } from "./session.js";
 
 export async function parse(opts: { jobs?: string; cache?: boolean }): Promise<void> {
   try {
-    const { ev, config, reporter } = await openSession({ tracking: false });
+    const { ev, configs, reporter } = await openSession({ tracking: false });
     const tree = await parseTree(
       ev,
-      config,
+      configs,
       reporter,
       treeOptions({
         ...(opts.jobs ? { jobs: Number(opts.jobs) } : {}),

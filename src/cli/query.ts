@@ -24,8 +24,8 @@ function lastSet(d: DataStore, name: string): string | undefined {
 /** Every target, one JSON object per line (skipped targets with their reason). */
 async function queryAll(names: string[]): Promise<void> {
   try {
-    const { ev, config, reporter } = await openSession({ tracking: false });
-    const tree = await parseTree(ev, config, reporter, treeOptions({ values: names }));
+    const { ev, configs, reporter } = await openSession({ tracking: false });
+    const tree = await parseTree(ev, configs, reporter, treeOptions({ values: names }));
     for (const info of tree.infos) {
       const line =
         info.skipped !== undefined
@@ -42,10 +42,10 @@ export async function query(names: string[], opts: QueryOptions): Promise<void> 
   if (opts.all) return queryAll(names);
   let d: DataStore;
   try {
-    const { ev, config, reporter } = await openSession();
+    const { ev, config, configs, reporter } = await openSession();
     if (opts.recipe) {
-      const tree = await parseTree(ev, config, reporter, treeOptions());
-      d = targetData(ev, config, tree, opts.recipe, reporter).data;
+      const tree = await parseTree(ev, configs, reporter, treeOptions());
+      d = targetData(ev, configs, tree, opts.recipe, reporter).data;
     } else {
       d = finalizeConfiguration(ev, config);
     }

@@ -1,7 +1,7 @@
 // What every command needs first: the embedded Python and the parsed configuration.
 
 import type { DataStore, Reporter } from "../data/index.js";
-import { type Configuration, Evaluator, parseConfiguration, type TreeOptions } from "../parse/index.js";
+import { type Configuration, Evaluator, parseConfigurations, type TreeOptions } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 
 export const stderrReporter: Reporter = {
@@ -11,7 +11,10 @@ export const stderrReporter: Reporter = {
 
 export interface Session {
   ev: Evaluator;
+  /** The default configuration. */
   config: Configuration;
+  /** Every configuration: the default one ("") and each multiconfig. */
+  configs: Map<string, Configuration>;
   reporter: Reporter;
 }
 
@@ -20,13 +23,13 @@ export async function openSession(opts: { tracking?: boolean } = {}): Promise<Se
   const python = await PythonRuntime.start();
   const reporter = stderrReporter;
   const ev = new Evaluator(python, reporter);
-  const config = parseConfiguration(ev, {
+  const configs = parseConfigurations(ev, {
     cwd: process.cwd(),
     env: process.env,
-    tracking: opts.tracking,
+    tracking: opts.tracking ?? true,
     reporter,
   });
-  return { ev, config, reporter };
+  return { ev, config: configs.get("")!, configs, reporter };
 }
 
 /** How the recipe tree is parsed: threads from KILN_JOBS (default: all cores), cache unless KILN_NO_CACHE. */

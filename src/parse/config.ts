@@ -21,6 +21,15 @@ export interface Configuration {
   data: DataStore;
   topdir: string;
   collections: Collection[];
+  /** The multiconfig this configuration is for ("" for the default one). */
+  mc: string;
+}
+
+export interface ConfigOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  tracking?: boolean;
+  reporter: Reporter;
 }
 
 /** Python's re.escape: a backslash before each character special in regular expressions. */
@@ -28,18 +37,10 @@ export function regexEscape(s: string): string {
   return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => `\\${c}`);
 }
 
-/** Parse the configuration for the build directory containing `cwd` (or `cwd` itself). */
-export function parseConfiguration(
-  ev: Evaluator,
-  opts: { cwd: string; env: NodeJS.ProcessEnv; tracking?: boolean; reporter: Reporter },
-): Configuration {
-  const base = DataStore.create({ python: ev.python, reporter: opts.reporter });
-  base.tracking = opts.tracking ?? false;
-  inheritFromEnvironment(base, opts.env);
-  base.setVar("__bbclasstype", "global");
-
+/** Read the configuration files for one multiconfig, starting from a copy of `base`. */
+function parseConfigurationFiles(ev: Evaluator, opts: ConfigOptions, base: DataStore, mc: string): DataStore {
   let data = base.createCopy();
-  data.setVar("BB_CURRENT_MC", "");
+  data.setVar("BB_CURRENT_MC", mc);
   const layerconf = findConfigFile("bblayers.conf", data.getVar("BBPATH") as string | undefined, opts.cwd);
   if (layerconf) {
     data.setVar("TOPDIR", path.dirname(path.dirname(layerconf)));
@@ -97,12 +98,47 @@ export function parseConfiguration(
   }
   ev.python.registerHandlers(data);
   data.setVar("BBINCLUDED", includedFiles(data));
-  ev.python.fireEvent("ConfigParsed", [], data);
+  return data;
+}
 
-  const collections = handleCollections(data, opts.reporter);
-  data.renameVar("__depends", "__base_depends");
-  data.setVar("__bbclasstype", "recipe");
-  return { data: data.createCopy(), topdir: String(data.getVar("TOPDIR")), collections };
+/**
+ * Parse the configuration of the build directory containing `cwd`: the default one and one
+ * per BBMULTICONFIG entry (each reads conf/multiconfig/<name>.conf through its bitbake.conf).
+ */
+export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<string, Configuration> {
+  const base = DataStore.create({ python: ev.python, reporter: opts.reporter });
+  base.tracking = opts.tracking ?? false;
+  inheritFromEnvironment(base, opts.env);
+  base.setVar("__bbclasstype", "global");
+
+  const all = new Map<string, DataStore>();
+  const main = parseConfigurationFiles(ev, opts, base, "");
+  ev.python.fireEvent("ConfigParsed", [], main);
+  all.set("", main);
+  const multiconfigs = pySplit(String(main.getVar("BBMULTICONFIG") ?? ""));
+  for (const mc of multiconfigs) {
+    if (/^\d/.test(mc)) {
+      throw new ConfigError(`Multiconfig name '${mc}' is invalid as multiconfigs cannot start with a digit`);
+    }
+    const d = parseConfigurationFiles(ev, opts, base, mc);
+    ev.python.fireEvent("ConfigParsed", [], d);
+    all.set(mc, d);
+  }
+  if (multiconfigs.length) ev.python.fireMultiConfigParsed(all, main);
+
+  const collections = handleCollections(main, opts.reporter);
+  const result = new Map<string, Configuration>();
+  for (const [mc, d] of all) {
+    d.renameVar("__depends", "__base_depends");
+    d.setVar("__bbclasstype", "recipe");
+    result.set(mc, { data: d.createCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc });
+  }
+  return result;
+}
+
+/** The default configuration alone (multiconfigs are parsed too, as BitBake does). */
+export function parseConfiguration(ev: Evaluator, opts: ConfigOptions): Configuration {
+  return parseConfigurations(ev, opts).get("")!;
 }
 
 function includedFiles(d: DataStore): string {

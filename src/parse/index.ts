@@ -1,7 +1,12 @@
 // parse: evaluating metadata files into datastores: configuration, recipes, appends, variants.
 
 export { PARSER_VERSION, ParseCache } from "./cache.js";
-export { type Configuration, finalizeConfiguration, parseConfiguration } from "./config.js";
+export {
+  type Configuration,
+  finalizeConfiguration,
+  parseConfiguration,
+  parseConfigurations,
+} from "./config.js";
 export { configurationHash } from "./confighash.js";
 export { describeError, FileNotFound, locate, MetadataError } from "./errors.js";
 export { type Diagnostics, Evaluator } from "./evaluate.js";

@@ -7,6 +7,7 @@ import type { RecipeInfo } from "./recipes.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
 
 export interface Job {
+  mc: string;
   file: string;
   appends: string[];
   /** Variables to read from each of the recipe's datastores (kiln query --all). */
@@ -24,7 +25,7 @@ export class ParserPool {
   constructor(
     count: number,
     init: WorkerInit,
-    private readonly configHash: string,
+    private readonly configHashes: Record<string, string>,
     private readonly onMessage: (text: string) => void,
   ) {
     for (let i = 0; i < count; i++) {
@@ -36,7 +37,7 @@ export class ParserPool {
           worker.once("error", fail);
           worker.once("message", (msg: WorkerReply) => {
             worker.off("error", fail);
-            if (msg.type === "ready" && msg.configHash === this.configHash) resolve(worker);
+            if (msg.type === "ready" && sameHashes(msg.configHashes, this.configHashes)) resolve(worker);
             else if (msg.type === "ready")
               reject(new Error("a parser thread read a different configuration"));
             else if (msg.type === "init-failed") reject(new Error(msg.message));
@@ -61,8 +62,10 @@ export class ParserPool {
           worker.postMessage({
             type: "parse",
             id,
+            mc: job.mc,
             file: job.file,
             appends: job.appends,
+            names: job.names,
           } satisfies WorkerRequest);
         });
         worker.removeAllListeners("error");
@@ -81,4 +84,9 @@ export class ParserPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

@@ -137,10 +137,18 @@ export function virtualName(file: string, variant: string): string {
   return variant ? `virtual:${variant}:${file}` : file;
 }
 
-export function splitVirtualName(name: string): { file: string; variant: string } {
-  if (!name.startsWith("virtual:")) return { file: name, variant: "" };
-  const parts = name.split(":");
-  return { file: parts[parts.length - 1], variant: parts.slice(1, -1).join(":") };
+/** "mc:<mc>:virtual:<variant>:<file>" (each prefix optional) into its parts. */
+export function splitVirtualName(name: string): { file: string; variant: string; mc: string } {
+  let rest = name;
+  let mc = "";
+  if (rest.startsWith("mc:") && rest.split(":").length >= 3) {
+    const parts = rest.split(":");
+    mc = parts[1];
+    rest = parts.slice(2).join(":");
+  }
+  if (!rest.startsWith("virtual:")) return { file: rest, variant: "", mc };
+  const parts = rest.split(":");
+  return { file: parts[parts.length - 1], variant: parts.slice(1, -1).join(":"), mc };
 }
 
 /**
@@ -158,7 +166,7 @@ export function parseRecipeFile(
   const d = config.data.createCopy();
   d.tracking = tracking;
   if (only !== undefined) d.setVar("__ONLYFINALISE", only);
-  d.setVar("__BBMULTICONFIG", "");
+  d.setVar("__BBMULTICONFIG", config.mc);
   d.setVar("FILE_LAYERNAME", fileCollection(file, config.collections)?.name);
   d.setVar("__BB_RECIPE_FILE", file);
   if (appends.length) d.setVar("__BBAPPEND", appends.join(" "));
@@ -173,10 +181,11 @@ export function parseRecipeFile(
 
 /** What provider selection needs to know about one parsed recipe (or variant). */
 export interface RecipeInfo {
-  /** The recipe file, or "virtual:<variant>:<file>" for a variant. */
+  /** The recipe file, "virtual:<variant>:<file>" for a variant, prefixed "mc:<name>:" in a multiconfig. */
   name: string;
   file: string;
   variant: string;
+  mc: string;
   pn: string;
   pe: string | undefined;
   pv: string;
@@ -191,7 +200,12 @@ export interface RecipeInfo {
 }
 
 /** Summarise each datastore a recipe file produced. */
-export function recipeInfos(file: string, variants: Variants, collections: Collection[]): RecipeInfo[] {
+export function recipeInfos(
+  file: string,
+  variants: Variants,
+  collections: Collection[],
+  mc = "",
+): RecipeInfo[] {
   const priority = fileCollection(file, collections)?.priority ?? 0;
   const infos: RecipeInfo[] = [];
   const keys = [...variants.keys()].sort(pyCompare).reverse();
@@ -200,9 +214,10 @@ export function recipeInfos(file: string, variants: Variants, collections: Colle
     const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
     const skipped = d.getVar("__SKIPPED");
     const info: RecipeInfo = {
-      name: virtualName(file, variant),
+      name: mc ? `mc:${mc}:${virtualName(file, variant)}` : virtualName(file, variant),
       file,
       variant,
+      mc,
       pn:
         str(d.getVar("PN")) ||
         (pyBasename(file)
@@ -264,7 +279,7 @@ export function parseForTree(
   names?: string[],
 ): ParsedRecipe {
   const variants = parseRecipeFile(ev, config, file, appends);
-  const infos = recipeInfos(file, variants, config.collections);
+  const infos = recipeInfos(file, variants, config.collections, config.mc);
   if (names) {
     for (const info of infos) {
       if (info.skipped === undefined) info.values = readValues(variants.get(info.variant)!, names);

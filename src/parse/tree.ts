@@ -1,6 +1,7 @@
 // Parsing the whole tree of recipes, as BitBake does before answering anything about a recipe:
-// cached results are reused when nothing they depend on changed; the rest is parsed in parallel
-// (or in this thread when only a few recipes need it).
+// for the default configuration and each multiconfig, cached results are reused when nothing
+// they depend on changed; the rest is parsed in parallel (or in this thread when only a few
+// recipes need it).
 
 import os from "node:os";
 import path from "node:path";
@@ -37,8 +38,10 @@ export interface TreeStats {
 }
 
 export interface Tree {
+  /** Every target of every multiconfig, in BitBake's file order. */
   infos: RecipeInfo[];
-  appends: Array<[string, string]>;
+  /** Per multiconfig: [recipe base name, append file] pairs. */
+  appends: Map<string, Array<[string, string]>>;
   stats: TreeStats;
 }
 
@@ -57,59 +60,74 @@ export function summaryLine(s: TreeStats): string {
   return `Parsing of ${s.files} .bb files complete (${s.cached} cached, ${s.parsed} parsed). ${s.targets} targets, ${s.skipped} skipped, ${s.masked} masked, ${s.errors} errors.`;
 }
 
+function cacheFile(config: Configuration): string {
+  const name = config.mc ? `parse-mc-${config.mc}.cache` : "parse.cache";
+  return path.join(String(config.data.getVar("CACHE")), "kiln", name);
+}
+
 export async function parseAllRecipes(
   ev: Evaluator,
-  config: Configuration,
+  configs: Map<string, Configuration>,
   reporter: Reporter,
   opts: TreeOptions,
 ): Promise<Tree> {
-  if (!config.data.getVar("CACHE")) {
-    throw new FatalError("Please ensure CACHE is set to the cache directory for BitBake to use");
-  }
-  const files = collectRecipeFiles(config, reporter);
-  // After collecting: the configuration recipes see includes BBFILES_PRIORITIZED.
-  const configHash = configurationHash(config.data);
-  const cacheFile = path.join(String(config.data.getVar("CACHE")), "kiln", "parse.cache");
   const useCache = opts.cache !== false && !opts.values;
-  const cache = useCache ? ParseCache.open(cacheFile, configHash) : null;
-
   const results = new Map<string, RecipeInfo[]>();
+  const caches = new Map<string, ParseCache>();
+  const hashes: Record<string, string> = {};
+  const order: Array<[string, string]> = [];
+  const appends = new Map<string, Array<[string, string]>>();
   const todo: Job[] = [];
   let cached = 0;
-  for (const file of files.recipes) {
-    const appends = appendsFor(file, files.appends);
-    const hit = cache?.lookup(file, appends);
-    if (hit) {
-      results.set(file, hit);
-      cached++;
-    } else {
-      todo.push({ file, appends, names: opts.values });
+  let masked = 0;
+  const key = (mc: string, file: string) => `${mc}\0${file}`;
+
+  for (const [mc, config] of configs) {
+    if (!config.data.getVar("CACHE")) {
+      throw new FatalError("Please ensure CACHE is set to the cache directory for BitBake to use");
+    }
+    const files = collectRecipeFiles(config, reporter);
+    masked += files.masked;
+    appends.set(mc, files.appends);
+    // After collecting: the configuration recipes see includes BBFILES_PRIORITIZED.
+    hashes[mc] = configurationHash(config.data);
+    const cache = useCache ? ParseCache.open(cacheFile(config), hashes[mc]) : null;
+    if (cache) caches.set(mc, cache);
+    for (const file of files.recipes) {
+      order.push([mc, file]);
+      const fileAppends = appendsFor(file, files.appends);
+      const hit = cache?.lookup(file, fileAppends);
+      if (hit) {
+        results.set(key(mc, file), hit);
+        cached++;
+      } else {
+        todo.push({ mc, file, appends: fileAppends, names: opts.values });
+      }
     }
   }
 
   let errors = 0;
   const take = (r: JobResult) => {
     if (r.ok) {
-      results.set(r.job.file, r.infos);
-      cache?.store(r.job.file, r.job.appends, r.deps, r.infos);
+      results.set(key(r.job.mc, r.job.file), r.infos);
+      caches.get(r.job.mc)?.store(r.job.file, r.job.appends, r.deps, r.infos);
     } else {
       errors++;
       reporter.error(`Unable to parse ${r.job.file}: ${r.message}`);
     }
   };
-  const inlineLimit = opts.inlineLimit ?? 8;
   const threads = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism(), todo.length));
-  if (todo.length <= inlineLimit || threads === 1) {
+  if (todo.length <= (opts.inlineLimit ?? 8) || threads === 1) {
     for (const job of todo) {
       try {
-        const { infos, deps } = parseForTree(ev, config, job.file, job.appends, job.names);
+        const { infos, deps } = parseForTree(ev, configs.get(job.mc)!, job.file, job.appends, job.names);
         take({ ok: true, job, infos, deps });
       } catch (e) {
         take({ ok: false, job, message: describeError(e) });
       }
     }
   } else {
-    const pool = new ParserPool(threads, { cwd: opts.cwd, env: opts.env }, configHash, (m) =>
+    const pool = new ParserPool(threads, { cwd: opts.cwd, env: opts.env }, hashes, (m) =>
       process.stderr.write(`${m}\n`),
     );
     try {
@@ -118,27 +136,30 @@ export async function parseAllRecipes(
       await pool.close();
     }
   }
-  if (cache) {
-    cache.retain(new Set(files.recipes));
+  for (const [mc, cache] of caches) {
+    cache.retain(new Set(order.filter(([m]) => m === mc).map(([, f]) => f)));
     cache.save();
   }
   if (errors > 0) throw new ParseFailures(errors);
 
-  const applied = new Set(files.recipes.flatMap((f) => appendsFor(f, files.appends)));
-  const dangling = files.appends.map(([, f]) => f).filter((f) => !applied.has(f));
-  if (dangling.length)
-    throw new FatalError(`No recipes in default available for:\n  ${dangling.join("\n  ")}`);
+  const dangling: string[] = [];
+  for (const [mc, list] of appends) {
+    const applied = new Set(order.filter(([m]) => m === mc).flatMap(([, f]) => appendsFor(f, list)));
+    const missing = list.map(([, f]) => f).filter((f) => !applied.has(f));
+    if (missing.length)
+      dangling.push(`No recipes in ${mc || "default"} available for:\n  ${missing.join("\n  ")}`);
+  }
+  if (dangling.length) throw new FatalError(dangling.join("\n"));
 
-  // Results in BitBake's file order, whatever order the threads finished in.
-  const infos = files.recipes.flatMap((f) => results.get(f) ?? []);
+  const infos = order.flatMap(([mc, f]) => results.get(key(mc, f)) ?? []);
   return {
     infos,
-    appends: files.appends,
+    appends,
     stats: {
-      files: files.recipes.length,
+      files: order.length,
       cached,
       parsed: todo.length,
-      masked: files.masked,
+      masked,
       targets: infos.length,
       skipped: infos.filter((i) => i.skipped !== undefined).length,
       errors,

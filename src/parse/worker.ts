@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reporter } from "../data/index.js";
 import { PythonRuntime } from "../python/index.js";
-import { parseConfiguration } from "./config.js";
+import { type Configuration, parseConfigurations } from "./config.js";
 import { configurationHash } from "./confighash.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
@@ -16,11 +16,11 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  | { type: "parse"; id: number; file: string; appends: string[]; names?: string[] }
+  | { type: "parse"; id: number; mc: string; file: string; appends: string[]; names?: string[] }
   | { type: "exit" };
 
 export type WorkerReply =
-  | { type: "ready"; configHash: string }
+  | { type: "ready"; configHashes: Record<string, string> }
   | { type: "init-failed"; message: string }
   | { type: "result"; id: number; infos: unknown[]; deps: string[]; messages: string[] }
   | { type: "failed"; id: number; message: string; messages: string[] };
@@ -35,28 +35,31 @@ async function main(): Promise<void> {
     error: (m) => messages.push(`ERROR: ${m}`),
   };
   let ev: Evaluator;
-  let config: ReturnType<typeof parseConfiguration>;
+  let configs: Map<string, Configuration>;
   try {
     const python = await PythonRuntime.start();
     python.log = (level, m) => {
       if (level !== "debug") messages.push(`${level === "warn" ? "WARNING" : level.toUpperCase()}: ${m}`);
     };
     ev = new Evaluator(python, reporter);
-    config = parseConfiguration(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
-    prioritizeBbfiles(config);
+    configs = parseConfigurations(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
+    for (const config of configs.values()) prioritizeBbfiles(config);
   } catch (e) {
     port.postMessage({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
     return;
   }
   // Configuration messages were already shown by the main thread.
   messages = [];
-  port.postMessage({ type: "ready", configHash: configurationHash(config.data) } satisfies WorkerReply);
+  const configHashes = Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)]));
+  port.postMessage({ type: "ready", configHashes } satisfies WorkerReply);
   port.on("message", (req: WorkerRequest) => {
     if (req.type === "exit") {
       port.close();
       return;
     }
     try {
+      const config = configs.get(req.mc);
+      if (!config) throw new Error(`kiln internal error: unknown multiconfig '${req.mc}'`);
       const { infos, deps } = parseForTree(ev, config, req.file, req.appends, req.names);
       port.postMessage({ type: "result", id: req.id, infos, deps, messages } satisfies WorkerReply);
     } catch (e) {

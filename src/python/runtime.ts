@@ -40,6 +40,7 @@ interface RuntimeFunctions {
   fireEvent: PyCallable;
   saveHandlers: PyCallable;
   restoreHandlers: PyCallable;
+  fireMultiConfigParsed: PyCallable;
 }
 
 export class PythonRuntime implements InlinePython {
@@ -71,6 +72,7 @@ export class PythonRuntime implements InlinePython {
       fireEvent: get("fire_event"),
       saveHandlers: get("save_handlers"),
       restoreHandlers: get("restore_handlers"),
+      fireMultiConfigParsed: get("fire_multiconfig_parsed"),
     };
   }
 
@@ -153,6 +155,17 @@ export class PythonRuntime implements InlinePython {
   /** Fire bb.event.<name>(...args) at the registered handlers, with `d`. */
   fireEvent(name: string, args: unknown[], d: DataStore): void {
     this.call(this.fns.fireEvent, name, args, this.handle(d));
+  }
+
+  /** Fire bb.event.MultiConfigParsed with every multiconfig's datastore, at `d`. */
+  fireMultiConfigParsed(all: Map<string, DataStore>, d: DataStore): void {
+    const names = [...all.keys()];
+    this.call(
+      this.fns.fireMultiConfigParsed,
+      names,
+      names.map((n) => this.handle(all.get(n)!)),
+      this.handle(d),
+    );
   }
 
   /** Run `fn` with the handler registry restored afterwards (recipe handlers are per recipe). */

@@ -1,3 +1,3 @@
 // resolve: providers and preferred versions; from target names to recipes.
 export { type Candidate, NoProvider, ProviderIndex } from "./providers.js";
-export { type ParsedTree, parseTree, targetData } from "./targets.js";
+export { type ParsedTree, parseTree, splitTarget, targetData } from "./targets.js";

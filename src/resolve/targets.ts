@@ -1,6 +1,6 @@
 // From a target name to the datastore of the recipe that provides it: parse every recipe (as
-// BitBake does before answering, from the parse cache where possible), choose the provider,
-// then parse that recipe alone.
+// BitBake does before answering, from the parse cache where possible), choose the provider in
+// the target's multiconfig ("mc:NAME:target"), then parse that recipe alone.
 
 import type { DataStore, Reporter } from "../data/index.js";
 import {
@@ -13,41 +13,58 @@ import {
   type Tree,
   type TreeOptions,
 } from "../parse/index.js";
-import { ProviderIndex } from "./providers.js";
+import { NoProvider, ProviderIndex } from "./providers.js";
 
 export interface ParsedTree extends Tree {
-  index: ProviderIndex;
+  /** Provider indexes per multiconfig ("" for the default configuration). */
+  indexes: Map<string, ProviderIndex>;
 }
 
 /** Parse (or load from cache) every recipe file BBFILES names and index the providers. */
 export async function parseTree(
   ev: Evaluator,
-  config: Configuration,
+  configs: Map<string, Configuration>,
   reporter: Reporter,
   opts: TreeOptions,
 ): Promise<ParsedTree> {
-  const tree = await parseAllRecipes(ev, config, reporter, opts);
-  return { ...tree, index: new ProviderIndex(tree.infos, config.data, reporter) };
+  const tree = await parseAllRecipes(ev, configs, reporter, opts);
+  const indexes = new Map<string, ProviderIndex>();
+  for (const [mc, config] of configs) {
+    indexes.set(
+      mc,
+      new ProviderIndex(
+        tree.infos.filter((i) => i.mc === mc),
+        config.data,
+        reporter,
+      ),
+    );
+  }
+  return { ...tree, indexes };
+}
+
+/** "mc:NAME:target" → ["NAME", "target"]; a plain target is in the default configuration. */
+export function splitTarget(target: string): [string, string] {
+  const parts = target.split(":");
+  if (target.startsWith("mc:") && parts.length >= 3) return [parts[1], parts.slice(2).join(":")];
+  return ["", target];
 }
 
 /** The finalised datastore of the recipe providing `target` (a PN or a PROVIDES name). */
 export function targetData(
   ev: Evaluator,
-  config: Configuration,
+  configs: Map<string, Configuration>,
   tree: ParsedTree,
   target: string,
   reporter: Reporter,
 ): { data: DataStore; recipe: string } {
-  const best = tree.index.bestProvider(target, config.data, reporter);
+  const [mc, name] = splitTarget(target);
+  const config = configs.get(mc);
+  const index = tree.indexes.get(mc);
+  if (!config || !index) throw new NoProvider(`Multiconfig '${mc}' is not enabled (BBMULTICONFIG)`);
+  const best = index.bestProvider(name, config.data, reporter);
   const { file, variant } = splitVirtualName(best);
-  const variants = parseRecipeFile(
-    ev,
-    config,
-    file,
-    appendsFor(file, tree.appends),
-    variant || "default",
-    true,
-  );
+  const appends = appendsFor(file, tree.appends.get(mc) ?? []);
+  const variants = parseRecipeFile(ev, config, file, appends, variant || "default", true);
   const data = variants.get(variant);
   if (!data) throw new Error(`kiln internal error: variant '${variant}' of ${file} was not produced`);
   return { data, recipe: best };

@@ -366,6 +366,12 @@ def fire_event(name, args, handle):
     bb.event.fire(cls(*(args.to_py() if hasattr(args, "to_py") else args)), wrap(handle))
 
 
+def fire_multiconfig_parsed(names, handles, handle):
+    import bb.event
+    mcdata = {name: wrap(h) for name, h in zip(names.to_py(), handles.to_py())}
+    bb.event.fire(bb.event.MultiConfigParsed(mcdata), wrap(handle))
+
+
 _saved_handlers = []
 
 
