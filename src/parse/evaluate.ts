@@ -15,6 +15,8 @@ import {
   pySplit,
   type Statement,
 } from "../syntax/index.js";
+import { fnmatchRegExp } from "../util/glob.js";
+import { pyMatch, pyRegExp } from "../util/pyregex.js";
 import { FileNotFound, locate } from "./errors.js";
 import { exists, isFile, pyBasename, pyDirname, pyJoin, pySplitext, which } from "./paths.js";
 import { addTask, delTask } from "./tasks.js";
@@ -397,16 +399,84 @@ export class Evaluator {
     }
   }
 
+  /**
+   * addfragments: include configuration fragments named in a variable ("layerid/name" →
+   * PREFIX/name.conf from that layer), recording the flagged variables per fragment; built-in
+   * fragments ("prefix/value") set a variable directly.
+   */
   private addFragments(st: Extract<Statement, { kind: "addfragments" }>, d: DataStore): void {
     if (d.getVar("_BB_SKIP_FRAGMENTS") === "1") return;
     const fragments = d.getVar(st.fragmentsVar) as string | undefined;
+    const layers = String(d.getVar("BBLAYERS") ?? "");
+    const flagged = pySplit(String(d.getVar(st.flaggedVarsVar) ?? ""));
+    const builtin = new Map<string, string>();
+    if (st.builtinFragmentsVar !== undefined) {
+      for (const entry of pySplit(String(d.getVar(st.builtinFragmentsVar) ?? ""))) {
+        const [prefix, variable] = entry.split(":");
+        builtin.set(prefix, variable);
+      }
+    }
     if (!fragments) return;
-    throw new ParseError(
-      `addfragments (configuration fragments) is not supported by kiln yet; ${st.fragmentsVar} is set`,
-      st.file,
-      st.line,
-    );
+    for (const [prefix] of builtin) {
+      const enabled = pySplit(fragments).filter((f) => f.startsWith(`${prefix}/`));
+      if (enabled.length > 1) {
+        this.diagnostics.warn(
+          `Multiple builtin fragments are enabled for ${prefix} via variable ${st.fragmentsVar}: ${enabled.join(" ")}. This likely points to a mis-configuration in the metadata, as only one of them should be set. The build will use the last value.`,
+        );
+      }
+    }
+    for (const fragment of pySplit(fragments)) {
+      const cut = fragment.indexOf("/");
+      const head = cut < 0 ? fragment : fragment.slice(0, cut);
+      const rest = cut < 0 ? "" : fragment.slice(cut + 1);
+      const builtinVar = builtin.get(head);
+      if (builtinVar !== undefined) {
+        if (d.getVar(builtinVar, true, { noweakdefault: true }) !== undefined) {
+          throw new FatalError(
+            `A builtin fragment '${fragment}' is used while ${builtinVar} has already got an assignment.\nPlease either disable the fragment or remove the value assignment.`,
+          );
+        }
+        d.setVar(builtinVar, rest, { parsing: true, file: st.file, line: st.line });
+        continue;
+      }
+      const relative = d.expandString(`${st.pathPrefix}/${rest}.conf`);
+      const found = pySplit(layers)
+        .map((layer) => pyJoin(layer, relative))
+        .find((candidate) => exists(candidate) && fileLayer(candidate, d) === head);
+      if (!found) {
+        throw new FatalError(
+          `Could not find fragment ${fragment} in enabled layers:\n\t${pySplit(layers).join("\n\t")}`,
+        );
+      }
+      this.include(st.file, found, st.line, d, "include fragment");
+      for (const variable of flagged) {
+        d.setVarFlag(variable, fragment, d.getVar(variable));
+        d.setVar(variable, undefined);
+      }
+    }
   }
+}
+
+/** The collection a file belongs to: the longest BBFILE_PATTERN that matches (bb.utils.get_file_layer). */
+function fileLayer(file: string, d: DataStore): string | undefined {
+  const patterns = pySplit(String(d.getVar("BBFILE_COLLECTIONS") ?? "")).map(
+    (c) => [c, String(d.getVar(`BBFILE_PATTERN_${c}`) ?? "")] as const,
+  );
+  const layerOf = (p: string) => {
+    let best: string | undefined;
+    let bestLen = 0;
+    for (const [c, re] of patterns) {
+      if (re.length > bestLen && pyMatch(pyRegExp(re), p)) {
+        bestLen = re.length;
+        best = c;
+      }
+    }
+    return best;
+  };
+  for (const entry of pySplit(String(d.getVar("BBFILES_PRIORITIZED") ?? ""))) {
+    if (fnmatchRegExp(entry).test(file)) return layerOf(entry);
+  }
+  return layerOf(file);
 }
 
 /** inherit_defer: remember the class expression; it is expanded and inherited at finalisation. */

@@ -48,6 +48,8 @@ const UNSET = new RegExp(`^unset${S}+(${NAMECHARS}+)$`, "u");
 const UNSET_FLAG = new RegExp(`^unset${S}+(${NAMECHARS}+)\\[([a-zA-Z0-9\\-_+.][a-zA-Z0-9\\-_+.@]+)\\]$`, "u");
 const ADDPYLIB = new RegExp(`^addpylib${S}+([^\\n]+)${S}+([^\\n]+)`, "u");
 const ADDFRAGMENTS = new RegExp(`^addfragments${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)`, "u");
+// BitBake 2.12 (walnascar) has the three-argument form, without built-in fragments.
+const ADDFRAGMENTS3 = new RegExp(`^addfragments${S}+([^\\n]+)${S}+([^\\n]+)${S}+([^\\n]+)`, "u");
 
 // Recipe-style statements.
 const FUNC_KEYWORD = new RegExp(`^(?:(python)(?=${S}|\\()|(fakeroot)(?=${S}))${S}*`, "u");
@@ -132,6 +134,16 @@ const CONF_RULES: Rule[] = [
       fragmentsVar: r[2],
       flaggedVarsVar: r[3],
       builtinFragmentsVar: r[4],
+    }),
+  ],
+  [
+    ADDFRAGMENTS3,
+    (r, loc) => ({
+      kind: "addfragments",
+      ...loc,
+      pathPrefix: r[1],
+      fragmentsVar: r[2],
+      flaggedVarsVar: r[3],
     }),
   ],
 ];

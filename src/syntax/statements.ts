@@ -53,7 +53,8 @@ export interface AddFragments extends Location {
   pathPrefix: string;
   fragmentsVar: string;
   flaggedVarsVar: string;
-  builtinFragmentsVar: string;
+  /** Absent in the older three-argument form. */
+  builtinFragmentsVar?: string;
 }
 
 /** `name () { ... }`, `python name () { ... }`, `fakeroot name () { ... }`, `python () { ... }`. */
