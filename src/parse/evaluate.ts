@@ -28,7 +28,7 @@ export interface Diagnostics {
 
 /** Shared by every file evaluated in one process: the Python runtime and parsed-file cache. */
 export class Evaluator {
-  private readonly parsed = new Map<string, ParsedFile>();
+  private readonly parsed = new Map<string, { parsed: ParsedFile; stamp: string }>();
 
   constructor(
     readonly python: PythonRuntime,
@@ -38,18 +38,19 @@ export class Evaluator {
   /** Statements of a file, parsed once per process (files do not change during a run). */
   statements(absPath: string, displayName: string, conf: boolean, baseconfig: boolean): ParsedFile {
     const key = `${conf ? (baseconfig ? "B" : "C") : "R"}${absPath}`;
-    let parsed = this.parsed.get(key);
-    if (!parsed) {
-      let text: string;
-      try {
-        text = readFileSync(absPath, "utf8");
-      } catch (e) {
-        throw new FileNotFound(`file ${absPath} could not be read: ${(e as Error).message}`);
-      }
-      parsed = parseText(text, displayName, { conf, baseconfig });
-      for (const w of parsed.warnings) this.diagnostics.warn(w.message);
-      this.parsed.set(key, parsed);
+    // A long-lived process (kiln's server) must notice edited files: the stat is part of the key.
+    const stamp = statStamp(absPath);
+    const known = this.parsed.get(key);
+    if (known && known.stamp === stamp) return known.parsed;
+    let text: string;
+    try {
+      text = readFileSync(absPath, "utf8");
+    } catch (e) {
+      throw new FileNotFound(`file ${absPath} could not be read: ${(e as Error).message}`);
     }
+    const parsed = parseText(text, displayName, { conf, baseconfig });
+    for (const w of parsed.warnings) this.diagnostics.warn(w.message);
+    this.parsed.set(key, { parsed, stamp });
     return parsed;
   }
 
@@ -484,6 +485,16 @@ export function inheritDefer(expression: string, fn: string, line: number, d: Da
   const list = (d.getVar("__BBDEFINHERITS", false) as unknown[] | undefined) ?? [];
   list.push([expression, fn, line]);
   d.setVar("__BBDEFINHERITS", list);
+}
+
+/** A file's identity and modification state, as text. */
+function statStamp(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return "missing";
+  }
 }
 
 const stamps = new Map<string, unknown>();
