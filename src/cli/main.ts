@@ -1,40 +1,12 @@
-// kiln's command line: argument parsing only; the work happens in the modules it calls.
-// commander is used for parsing: well kept, typed, and handles help and errors consistently.
+// kiln's executable entry: hand the command to this build directory's resident server when one
+// is running (and it is not a server command), otherwise run it here.
 
-import { Command } from "commander";
-import { env } from "./env.js";
-import { parse } from "./parse.js";
-import { query } from "./query.js";
+import { runThroughServer } from "../server/index.js";
+import { buildProgram } from "./program.js";
 
-const program = new Command();
-program
-  .name("kiln")
-  .description("A fast, exact build system that speaks the OpenEmbedded/BitBake metadata language")
-  .version("0.1.0");
-
-program
-  .command("query")
-  .description("print the value of variables or flags (VAR or VAR[flag]), globally or for a recipe")
-  .argument("<names...>", "variables (VAR) or flags (VAR[flag])")
-  .option("-r, --recipe <target>", "a recipe name or a name a recipe PROVIDES")
-  .option("--all", "every target: one JSON object per line {file, pn, values} or {file, skipped}")
-  .option("--json", "print one JSON object {NAME: value | null | {error}}")
-  .option("-u, --unexpanded", "print values without expanding ${...}")
-  .action((names: string[], opts: { recipe?: string; json?: boolean; unexpanded?: boolean }) =>
-    query(names, opts),
-  );
-
-program
-  .command("env")
-  .description("show every variable and function with its history, like `bitbake -e`")
-  .argument("[target]", "a recipe name or provided name (default: the global configuration)")
-  .action((target: string | undefined) => env(target));
-
-program
-  .command("parse")
-  .description("parse every recipe and print BitBake's summary line")
-  .option("-j, --jobs <n>", "parser threads (default: all cores)")
-  .option("--no-cache", "ignore and do not update the parse cache")
-  .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
-
-await program.parseAsync(process.argv);
+const args = process.argv.slice(2);
+if (args[0] !== "server" && !process.env.KILN_NO_SERVER) {
+  const code = await runThroughServer({ argv: args, cwd: process.cwd(), env: process.env });
+  if (code !== undefined) process.exit(code);
+}
+await buildProgram().parseAsync(process.argv);

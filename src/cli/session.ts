@@ -18,9 +18,28 @@ export interface Session {
   reporter: Reporter;
 }
 
-export async function openSession(opts: { tracking?: boolean } = {}): Promise<Session> {
+export interface SessionOptions {
+  tracking?: boolean;
+}
+
+/** Where sessions come from: a fresh one per command, or the resident server's cache. */
+export type SessionProvider = (opts: SessionOptions) => Promise<Session>;
+
+let provider: SessionProvider | null = null;
+
+/** Let the resident server hand out its cached sessions. */
+export function setSessionProvider(p: SessionProvider | null): void {
+  provider = p;
+}
+
+export async function openSession(opts: SessionOptions = {}): Promise<Session> {
+  if (provider) return provider(opts);
+  return createSession(await PythonRuntime.start(), opts);
+}
+
+/** Parse the configuration of the build directory around the working directory. */
+export function createSession(python: PythonRuntime, opts: SessionOptions): Session {
   // History is kept for the configuration (cheap) so that errors can say where a value was set.
-  const python = await PythonRuntime.start();
   const reporter = stderrReporter;
   const ev = new Evaluator(python, reporter);
   const configs = parseConfigurations(ev, {

@@ -1,6 +1,6 @@
 // parse: evaluating metadata files into datastores: configuration, recipes, appends, variants.
 
-export { PARSER_VERSION, ParseCache } from "./cache.js";
+export { FileHasher, PARSER_VERSION, ParseCache } from "./cache.js";
 export {
   type Configuration,
   finalizeConfiguration,

@@ -147,6 +147,15 @@ export class PythonRuntime implements InlinePython {
     this.call(this.fns.addPylib, dir, namespace, globalModules);
   }
 
+  /** Make Python's working directory and os.environ those of the command being served. */
+  setProcessContext(cwd: string, env: NodeJS.ProcessEnv): void {
+    this.pyodide.FS.chdir(cwd);
+    this.pyodide.globals.set("_kiln_env", JSON.stringify(env));
+    this.pyodide.runPython(
+      `import os, json\nos.chdir(${JSON.stringify(cwd)})\nos.environ.clear()\nos.environ.update(json.loads(_kiln_env))\ndel _kiln_env`,
+    );
+  }
+
   /** Register the event handlers listed in __BBHANDLERS (from `addhandler`). */
   registerHandlers(d: DataStore): void {
     this.call(this.fns.registerHandlers, this.handle(d));

@@ -1,0 +1,54 @@
+// kiln's commands and their arguments (commander: well kept, typed, consistent help and errors).
+// A fresh program is built for every run, so the resident server can run commands repeatedly.
+
+import { Command } from "commander";
+import { env } from "./env.js";
+import { parse } from "./parse.js";
+import { query } from "./query.js";
+import { server } from "./server.js";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("kiln")
+    .description("A fast, exact build system that speaks the OpenEmbedded/BitBake metadata language")
+    .version("0.1.0");
+
+  program
+    .command("query")
+    .description("print the value of variables or flags (VAR or VAR[flag]), globally or for a recipe")
+    .argument("<names...>", "variables (VAR) or flags (VAR[flag])")
+    .option(
+      "-r, --recipe <target>",
+      "a recipe name or a name a recipe PROVIDES (mc:NAME:target in a multiconfig)",
+    )
+    .option("--all", "every target: one JSON object per line {file, pn, values} or {file, skipped}")
+    .option("--json", "print one JSON object {NAME: value | null | {error}}")
+    .option("-u, --unexpanded", "print values without expanding ${...}")
+    .action(
+      (names: string[], opts: { recipe?: string; all?: boolean; json?: boolean; unexpanded?: boolean }) =>
+        query(names, opts),
+    );
+
+  program
+    .command("env")
+    .description("show every variable and function with its history, like `bitbake -e`")
+    .argument("[target]", "a recipe name or provided name (default: the global configuration)")
+    .action((target: string | undefined) => env(target));
+
+  program
+    .command("parse")
+    .description("parse every recipe and print BitBake's summary line")
+    .option("-j, --jobs <n>", "parser threads (default: all cores)")
+    .option("--no-cache", "ignore and do not update the parse cache")
+    .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
+
+  program
+    .command("server")
+    .description("a resident server for this build directory that answers later commands quickly")
+    .argument("<action>", "start (in the background), run (in the foreground), stop, or status")
+    .option("--timeout <seconds>", "exit after this many idle seconds (0: never)", "600")
+    .action((action: string, opts: { timeout: string }) => server(action, Number(opts.timeout)));
+
+  return program;
+}

@@ -1,0 +1,213 @@
+// `kiln server start|run|stop|status`: the resident server of a build directory. The server keeps
+// one embedded Python and the parsed configurations; each request runs the normal command code
+// with the client's working directory, environment and output.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { approvedVariables } from "../config/index.js";
+import { FileHasher } from "../parse/index.js";
+import { PythonRuntime } from "../python/index.js";
+import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
+import { buildProgram } from "./program.js";
+import { createSession, type Session, type SessionOptions, setSessionProvider } from "./session.js";
+
+/** Thrown instead of exiting the server process when a command calls process.exit(). */
+class ExitSignal extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface CachedSession {
+  session: Session;
+  topdir: string;
+  env: string;
+  deps: Array<[string, string | null]>;
+}
+
+/** Sessions reused while the files and environment they were made from are unchanged. */
+class SessionCache {
+  private readonly entries = new Map<boolean, CachedSession>();
+
+  constructor(private readonly python: PythonRuntime) {}
+
+  async get(opts: SessionOptions): Promise<Session> {
+    const tracking = opts.tracking ?? true;
+    const topdir = findTopdir(process.cwd(), process.env) ?? process.cwd();
+    const env = environmentKey(process.env);
+    const cached = this.entries.get(tracking);
+    if (cached && cached.topdir === topdir && cached.env === env && unchanged(cached.deps))
+      return cached.session;
+    const session = createSession(this.python, { tracking });
+    const hasher = new FileHasher();
+    const files = new Set<string>();
+    for (const config of session.configs.values()) {
+      for (const [f] of (config.data.getVar("__base_depends", false) as
+        | Array<[string, unknown]>
+        | undefined) ?? []) {
+        files.add(f);
+      }
+    }
+    const deps = [...files].map((f) => [f, hasher.hash(f)] as [string, string | null]);
+    this.entries.set(tracking, { session, topdir, env, deps });
+    return session;
+  }
+}
+
+function environmentKey(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify(approvedVariables(env).map((k) => [k, env[k] ?? null]));
+}
+
+function unchanged(deps: Array<[string, string | null]>): boolean {
+  const hasher = new FileHasher();
+  return deps.every(([f, h]) => hasher.hash(f) === h);
+}
+
+/** Run one request in this process with the client's directory, environment and output. */
+async function handle(python: PythonRuntime, req: Request, write: (f: Frame) => void): Promise<number> {
+  if (req.argv[0] === "server-pid") {
+    write({ out: String(process.pid) });
+    return 0;
+  }
+  const saved = {
+    cwd: process.cwd(),
+    env: { ...process.env },
+    out: process.stdout.write,
+    err: process.stderr.write,
+    exit: process.exit,
+  };
+  process.chdir(req.cwd);
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  Object.assign(process.env, req.env);
+  python.setProcessContext(req.cwd, req.env);
+  const sink = (stream: "out" | "err") =>
+    ((chunk: string | Uint8Array) => {
+      write(stream === "out" ? { out: String(chunk) } : { err: String(chunk) });
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = sink("out");
+  process.stderr.write = sink("err");
+  process.exit = ((code?: number) => {
+    throw new ExitSignal(code ?? 0);
+  }) as typeof process.exit;
+  process.exitCode = 0;
+  try {
+    const program = buildProgram().exitOverride();
+    await program.parseAsync(req.argv, { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    const code = (e as { exitCode?: number }).exitCode;
+    return typeof code === "number" ? code : 1;
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    process.exit = saved.exit;
+    process.exitCode = 0;
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, saved.env);
+    process.chdir(saved.cwd);
+  }
+}
+
+function connectable(file: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createConnection(file);
+    s.on("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on("error", () => resolve(false));
+  });
+}
+
+export async function server(action: string, timeout: number): Promise<void> {
+  const topdir = findTopdir(process.cwd(), process.env);
+  if (!topdir) {
+    process.stderr.write("ERROR: not in a build directory (no conf/bblayers.conf found)\n");
+    process.exit(1);
+  }
+  const file = socketPath(topdir);
+  switch (action) {
+    case "run": {
+      const python = await PythonRuntime.start();
+      const cache = new SessionCache(python);
+      setSessionProvider((opts) => cache.get(opts));
+      await serve({
+        topdir,
+        idleTimeout: timeout,
+        handle: (req, write) => handle(python, req, write),
+        log: (m) => process.stderr.write(`${m}\n`),
+      });
+      return;
+    }
+    case "start": {
+      if (await connectable(file)) {
+        process.stdout.write(`kiln server already running for ${topdir}\n`);
+        return;
+      }
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const log = openSync(`${file}.log`, "a");
+      const child = spawn(
+        process.execPath,
+        [process.argv[1], "server", "run", "--timeout", String(timeout)],
+        {
+          cwd: process.cwd(),
+          detached: true,
+          stdio: ["ignore", log, log],
+        },
+      );
+      child.unref();
+      for (let i = 0; i < 300; i++) {
+        if (await connectable(file)) {
+          process.stdout.write(`kiln server started for ${topdir}\n`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.stderr.write(`ERROR: the kiln server did not start; see ${file}.log\n`);
+      process.exit(1);
+      return;
+    }
+    case "stop": {
+      if (!existsSync(file) || !(await connectable(file))) {
+        process.stdout.write("no kiln server running\n");
+        return;
+      }
+      const pid = await askPid(file);
+      if (pid) process.kill(pid, "SIGTERM");
+      process.stdout.write(`kiln server for ${topdir} stopped\n`);
+      return;
+    }
+    case "status": {
+      const up = existsSync(file) && (await connectable(file));
+      process.stdout.write(up ? `kiln server running for ${topdir}\n` : "no kiln server running\n");
+      return;
+    }
+    default:
+      process.stderr.write(`ERROR: unknown server action '${action}' (start, run, stop, status)\n`);
+      process.exit(1);
+  }
+}
+
+/** The server's process id, asked through the socket (the "server-pid" request). */
+function askPid(file: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const s = net.createConnection(file);
+    let data = "";
+    s.setEncoding("utf8");
+    s.on("connect", () =>
+      s.write(`${JSON.stringify({ argv: ["server-pid"], cwd: process.cwd(), env: {} })}\n`),
+    );
+    s.on("data", (c: string) => {
+      data += c;
+    });
+    s.on("close", () => {
+      const m = /"out":"(\d+)/.exec(data);
+      resolve(m ? Number(m[1]) : undefined);
+    });
+    s.on("error", () => resolve(undefined));
+  });
+}

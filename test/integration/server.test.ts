@@ -1,0 +1,49 @@
+// The resident server answers like a fresh kiln, and never from stale state: edited recipes,
+// configuration files and environment changes are all seen.
+
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { BuildDir } from "../helpers/builddir.js";
+
+const dir = new BuildDir({
+  "conf/local.conf": 'COLOR = "red"\n',
+  "meta-test/recipes/foo_1.0.bb": 'FRUIT = "apple"\nSHOWN = "${COLOR} ${FRUIT}"\n',
+});
+
+before(() => {
+  const r = dir.kiln("server", "start", "--timeout", "120");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /kiln server (started|already running)/);
+});
+after(() => {
+  dir.kiln("server", "stop");
+  dir.remove();
+});
+
+const shown = () => dir.kiln("query", "-r", "foo", "SHOWN");
+
+test("a query through the server gives the same answer as a fresh kiln", () => {
+  const through = shown();
+  const fresh = dir.kiln("query", "-r", "foo", "SHOWN");
+  assert.equal(through.code, 0, through.stderr);
+  assert.equal(through.stdout, 'SHOWN="red apple"\n');
+  assert.equal(fresh.stdout, through.stdout);
+  assert.match(dir.kiln("server", "status").stdout, /kiln server running/);
+});
+
+test("an edited recipe is seen", () => {
+  writeFileSync(dir.path("meta-test/recipes/foo_1.0.bb"), 'FRUIT = "pear"\nSHOWN = "${COLOR} ${FRUIT}"\n');
+  assert.equal(shown().stdout, 'SHOWN="red pear"\n');
+});
+
+test("an edited configuration file is seen", () => {
+  writeFileSync(dir.path("conf/local.conf"), 'COLOR = "green"\n');
+  assert.equal(shown().stdout, 'SHOWN="green pear"\n');
+});
+
+test("errors and exit codes come back through the server", () => {
+  const r = dir.kiln("query", "-r", "no-such-recipe", "PN");
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Unable to find any recipe file matching "no-such-recipe"/);
+});
