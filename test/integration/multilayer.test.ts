@@ -1,0 +1,68 @@
+// The generated multi-layer fixture against BitBake's recorded answers
+// (test/fixtures/multilayer.expect.jsonl, recorded with scripts/oracle/record-fixture.sh):
+// the same parse counts, the same targets, the same skips and reasons, the same values.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { FIXTURE_NAMES, generateMultilayer } from "../fixtures/multilayer.js";
+import { KILN } from "../helpers/builddir.js";
+
+const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-multilayer-"));
+generateMultilayer(dir);
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Target {
+  file: string;
+  pn?: string;
+  skipped?: string;
+  values?: Record<string, unknown>;
+}
+
+const recorded = readFileSync(path.join(root, "test/fixtures/multilayer.expect.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l));
+const summary = recorded.find((r) => "summary" in r).summary as string;
+const expected = new Map<string, Target>(recorded.filter((r) => "file" in r).map((r: Target) => [r.file, r]));
+
+function kiln(...args: string[]): string {
+  const r = spawnSync(KILN, args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, KILN_NO_SERVER: "1" },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.replaceAll(dir, "@TOPDIR@");
+}
+
+test("kiln parse gives BitBake's summary line", () => {
+  assert.equal(kiln("parse", "--no-cache").trim(), summary);
+});
+
+test("every target, skip reason and sampled value is BitBake's", () => {
+  const got = new Map<string, Target>(
+    kiln("query", "--all", "--json", ...FIXTURE_NAMES)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Target)
+      .map((t) => [t.file, t]),
+  );
+  assert.deepEqual([...got.keys()].sort(), [...expected.keys()].sort());
+  for (const [file, want] of expected) {
+    const have = got.get(file)!;
+    if (want.skipped !== undefined) {
+      assert.equal(have.skipped, want.skipped, file);
+      continue;
+    }
+    assert.equal(have.pn, want.pn, file);
+    for (const name of FIXTURE_NAMES) {
+      assert.deepEqual(have.values?.[name], want.values?.[name], `${file}: ${name}`);
+    }
+  }
+});
