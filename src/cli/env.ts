@@ -86,7 +86,22 @@ export function renderEnvironment(d: DataStore): string {
   return `${out.join("\n")}\n`;
 }
 
-export async function env(target: string | undefined): Promise<void> {
+/** Every variable as JSON {NAME: value} (Python functions and "__" names left out, as bitbake -e does). */
+export function environmentJson(d: DataStore): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of [...new Set(d.keys())].filter((k) => !k.startsWith("__")).sort(pyCompare)) {
+    if (d.getVarFlag(name, "python", false) && d.getVarFlag(name, "func", false)) continue;
+    try {
+      const value = renderValue(d.getVar(name));
+      if (value !== null) out[name] = value;
+    } catch (e) {
+      out[name] = { error: describe(e) };
+    }
+  }
+  return out;
+}
+
+export async function env(target: string | undefined, opts: { json?: boolean } = {}): Promise<void> {
   let d: DataStore;
   try {
     const { ev, config, configs, reporter } = await openSession({ tracking: true });
@@ -99,5 +114,6 @@ export async function env(target: string | undefined): Promise<void> {
   } catch (e) {
     fail(e);
   }
-  process.stdout.write(renderEnvironment(d));
+  if (opts.json) process.stdout.write(`${JSON.stringify(environmentJson(d), null, 0)}\n`);
+  else process.stdout.write(renderEnvironment(d));
 }

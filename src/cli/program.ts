@@ -34,7 +34,8 @@ export function buildProgram(): Command {
     .command("env")
     .description("show every variable and function with its history, like `bitbake -e`")
     .argument("[target]", "a recipe name or provided name (default: the global configuration)")
-    .action((target: string | undefined) => env(target));
+    .option("--json", "every variable's value as one JSON object, without history")
+    .action((target: string | undefined, opts: { json?: boolean }) => env(target, opts));
 
   program
     .command("parse")

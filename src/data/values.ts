@@ -29,7 +29,21 @@ export function pyStr(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
   if (v instanceof Set) return v.size === 0 ? "set()" : `{${[...v].map(pyRepr).join(", ")}}`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
+  if (typeof v === "bigint") return v.toString();
+  if (isPlainObject(v)) {
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(", ")}}`;
+  }
   return String(v);
+}
+
+/** A JavaScript object literal (what kiln stores where Python would have a dict). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function pyFloat(v: number): string {
@@ -64,7 +78,7 @@ export function renderValue(v: unknown): string | null {
   if (typeof v === "string") return v;
   if (Array.isArray(v)) return v.map((x) => renderValue(x) ?? "None").join(" ");
   if (typeof v === "object" && typeof (v as { toString?: unknown }).toString === "function") {
-    if (v instanceof Set || v instanceof Map) return pyStr(v);
+    if (v instanceof Set || v instanceof Map || isPlainObject(v)) return pyStr(v);
     return String(v);
   }
   return pyStr(v);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Make a build directory for the reference layer stack from local clones (no network):
+#   STACK/bitbake                (openembedded/bitbake, branch 2.12)
+#   STACK/openembedded-core      (walnascar)
+#   STACK/meta-openembedded      (walnascar: meta-oe, meta-python, meta-networking, meta-filesystems)
+#   STACK/meta-virtualization    (a walnascar-compatible meta-virtualization)
+# usage: scripts/stack/setup.sh STACK BUILDDIR
+set -euo pipefail
+stack=$(cd "$1" && pwd)
+build=$2
+for d in bitbake openembedded-core meta-openembedded meta-virtualization; do
+  [ -d "$stack/$d" ] || { echo "missing $stack/$d" >&2; exit 1; }
+done
+mkdir -p "$build/conf"
+cat > "$build/conf/bblayers.conf" <<CONF
+POKY_BBLAYERS_CONF_VERSION = "2"
+BBPATH = "\${TOPDIR}"
+BBFILES ?= ""
+BBLAYERS ?= " \\
+  $stack/openembedded-core/meta \\
+  $stack/meta-openembedded/meta-oe \\
+  $stack/meta-openembedded/meta-python \\
+  $stack/meta-openembedded/meta-networking \\
+  $stack/meta-openembedded/meta-filesystems \\
+  $stack/meta-virtualization \\
+  "
+CONF
+cat > "$build/conf/local.conf" <<'CONF'
+MACHINE = "qemux86-64"
+DISTRO_FEATURES:append = " virtualization"
+BB_NO_NETWORK = "1"
+CONF_VERSION = "2"
+CONF
+echo "build directory ready: $build"
