@@ -57,6 +57,10 @@ const OVERRIDE_START = /^[a-z0-9]/;
 // Variable names metadata Python reads with a literal name; used to track what OVERRIDES depends on.
 const PY_VAR_USE = /(?:getVar|getVarFlag|contains|contains_any|filter)\(\s*(['"])([^'"]+)\1/g;
 
+/** How deep nested variable expansions may go (BitBake reaches Python's limit near here). */
+const MAX_EXPANSION_DEPTH = 120;
+let expansionDepth = 0;
+
 /** The result of expanding one value: the value and the variables it referenced. */
 export class VariableParse {
   value: unknown;
@@ -147,7 +151,6 @@ export class DataStore {
   private overridesSet = new Set<string>();
   private inOverride = false;
   private expandCache = new Map<string, VariableParse>();
-  private expanding = new Set<string>();
   history: VariableHistory;
   tracking = false;
 
@@ -446,18 +449,19 @@ export class DataStore {
 
     let parser: VariableParse | null = null;
     if (expand || wantParser) {
-      // Expanding a value while it is already being expanded can only recurse forever.
-      if (this.expanding.has(cachename)) {
+      // Nested expansion is legitimate (reading OVERRIDES while computing a value re-enters),
+      // so, like Python's recursion limit in BitBake, only a runaway depth is an error.
+      if (expansionDepth >= MAX_EXPANSION_DEPTH) {
         throw pythonStyleError(
           "RecursionError",
           "maximum recursion depth exceeded while expanding variables",
         );
       }
-      this.expanding.add(cachename);
+      expansionDepth++;
       try {
         parser = this.expandWithRefs(value, cachename);
       } finally {
-        this.expanding.delete(cachename);
+        expansionDepth--;
       }
     }
     if (expand && parser) value = parser.value;

@@ -109,6 +109,11 @@ export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<str
   const base = DataStore.create({ python: ev.python, reporter: opts.reporter });
   base.tracking = opts.tracking ?? false;
   inheritFromEnvironment(base, opts.env);
+  // The whole environment kiln was started with, for metadata that needs more than the approved
+  // variables (OpenEmbedded reads PATH from it to set up host tools).
+  const savedenv = DataStore.create({ python: ev.python, reporter: opts.reporter });
+  for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) savedenv.setVar(k, v);
+  base.setVar("BB_ORIGENV", savedenv);
   base.setVar("__bbclasstype", "global");
 
   const all = new Map<string, DataStore>();

@@ -5,7 +5,16 @@
 // cached on disk, named after what it covers, checksummed, and rebuilt if anything is wrong.
 
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadPyodide, type PyodideInterface, version as pyodideVersion } from "pyodide";
@@ -52,8 +61,8 @@ const PRELOAD = [
   "uuid",
 ];
 
-/** Top-level host directories that stay hidden: Pyodide's own /lib holds the standard library. */
-const NOT_MOUNTED = new Set(["lib", "lib32", "lib64", "libx32", "dev", "proc", "sys"]);
+/** Host directories left out: device and kernel pseudo-filesystems. */
+const NOT_MOUNTED = new Set(["dev", "proc", "sys"]);
 
 export interface LoadOptions {
   cacheDir?: string;
@@ -110,32 +119,50 @@ function writeSnapshot(file: string, data: Uint8Array): void {
   renameSync(tmp, file);
 }
 
-/** Make the host filesystem visible inside Pyodide at the same paths, then enter the host cwd. */
+/** Where Pyodide's own /lib (the standard library) moves, so the host's /lib can be seen. */
+const PYODIDE_LIB = "/.kiln-pyodide-lib";
+
+/**
+ * Make the host filesystem visible inside Pyodide at the same paths, then enter the host cwd.
+ * Host directories are mounted, host symbolic links (/bin -> usr/bin, /lib -> usr/lib on
+ * merged-/usr systems) recreated. Pyodide's standard library, which lives in /lib, moves aside
+ * first so that /lib means what it means on the host (metadata resolves it).
+ */
 function mountHost(py: PyodideInterface): void {
   const { FS } = py;
   const nodefs = FS.filesystems.NODEFS;
+  FS.rename("/lib", PYODIDE_LIB);
+  py.runPython(
+    `import sys\nsys.path[:] = [p.replace("/lib/", "${PYODIDE_LIB}/", 1) if p.startswith("/lib/") else p for p in sys.path]\nsys.path_importer_cache.clear()`,
+  );
   for (const name of readdirSync("/")) {
     if (NOT_MOUNTED.has(name)) continue;
     const hostPath = `/${name}`;
-    let st: ReturnType<typeof lstatSync>;
     try {
-      st = lstatSync(hostPath);
-    } catch {
-      continue;
-    }
-    if (st.isSymbolicLink()) continue;
-    if (!st.isDirectory()) continue;
-    try {
-      FS.mkdirTree(hostPath);
-      FS.mount(nodefs, { root: hostPath }, hostPath);
+      const st = lstatSync(hostPath);
+      if (st.isSymbolicLink()) {
+        if (!pathExists(FS, hostPath)) FS.symlink(readlinkSync(hostPath), hostPath);
+      } else if (st.isDirectory()) {
+        FS.mkdirTree(hostPath);
+        FS.mount(nodefs, { root: hostPath }, hostPath);
+      }
     } catch (e) {
-      debug(`cannot mount ${hostPath}: ${(e as Error).message}`);
+      debug(`cannot make ${hostPath} visible: ${(e as Error).message}`);
     }
   }
   try {
     FS.chdir(process.cwd());
   } catch (e) {
     debug(`cannot enter ${process.cwd()}: ${(e as Error).message}`);
+  }
+}
+
+function pathExists(FS: PyodideInterface["FS"], p: string): boolean {
+  try {
+    FS.lstat(p);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -2,17 +2,14 @@
 // Python sees `d` (kiln_runtime.DataSmart) whose methods call the functions of `bridge` below
 // with a numeric handle naming the datastore; Python releases a handle when its `d` object dies.
 
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os, { constants as osConstants } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PyodideInterface } from "pyodide";
 import type { PyCallable, PyProxy } from "pyodide/ffi";
-import {
-  type DataStore,
-  FatalError,
-  type InlinePython,
-  PythonError,
-  pyStr,
-  SkipRecipe,
-} from "../data/index.js";
+import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
 import { loadPython } from "./loader.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
@@ -32,6 +29,7 @@ interface RuntimeFunctions {
   takeError: PyCallable;
   takeJsError: PyCallable;
   evalInline: PyCallable;
+  wrap: PyCallable;
   insertMethod: PyCallable;
   runAnonymous: PyCallable;
   execCode: PyCallable;
@@ -64,6 +62,7 @@ export class PythonRuntime implements InlinePython {
       takeError: get("take_error"),
       takeJsError: get("take_js_error"),
       evalInline: get("eval_inline"),
+      wrap: get("wrap"),
       insertMethod: get("insert_method"),
       runAnonymous: get("run_anonymous"),
       execCode: get("exec_code"),
@@ -190,19 +189,24 @@ export class PythonRuntime implements InlinePython {
   /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */
   private makeBridge(): Record<string, unknown> {
     const py = this.pyodide;
+    // A datastore stored as a value (BB_ORIGENV) reaches Python as its `d` object.
+    const out = (v: unknown): unknown => (v instanceof DataStore ? this.fns.wrap(this.handle(v)) : v);
     const keep = (v: unknown): unknown => (v instanceof py.ffi.PyProxy ? (v as PyProxy).copy() : v);
     const at = (file?: string, line?: number) => ({ file, line });
     return {
       log: (level: LogLevel, message: string) => this.log(level, message),
+      spawn: (argv: unknown, cwd: string, envJson: string, input: Uint8Array) =>
+        runProgram(argv, cwd, envJson, input),
+      hostInfo: () => JSON.stringify(hostInfo()),
       release: (id: number) => {
         const d = this.stores.get(id);
         this.stores.delete(id);
         if (d) this.ids.delete(d);
       },
       getVar: (id: number, name: string, expand: boolean, noweakdefault: boolean, parsing: boolean) =>
-        this.store(id).getVar(name, expand, { noweakdefault, parsing }),
+        out(this.store(id).getVar(name, expand, { noweakdefault, parsing })),
       getVarFlag: (id: number, name: string, flag: string, expand: boolean, noweakdefault: boolean) =>
-        this.store(id).getVarFlag(name, flag, expand, { noweakdefault }),
+        out(this.store(id).getVarFlag(name, flag, expand, { noweakdefault })),
       getVarFlags: (id: number, name: string, expand: boolean | string[], internal: boolean) => {
         const names = typeof expand === "boolean" ? expand : Array.from(expand as Iterable<string>);
         const flags = this.store(id).getVarFlags(name, names, internal);
@@ -251,6 +255,47 @@ export class PythonRuntime implements InlinePython {
         ),
     };
   }
+}
+
+/** The real machine, for metadata Python (Pyodide would otherwise report a WebAssembly one). */
+function hostInfo() {
+  const python = (process.env.PATH ?? "")
+    .split(":")
+    .map((dir) => path.join(dir, "python3"))
+    .find((p) => existsSync(p));
+  return {
+    sysname: os.type(),
+    nodename: os.hostname(),
+    release: os.release(),
+    version: os.version(),
+    machine: os.machine(),
+    cpus: os.availableParallelism(),
+    uid: process.getuid?.() ?? 0,
+    gid: process.getgid?.() ?? 0,
+    pid: process.pid,
+    ppid: process.ppid,
+    login: os.userInfo().username,
+    python: python ?? "/usr/bin/python3",
+  };
+}
+
+/** Run a program to completion for metadata Python (Pyodide cannot fork; see kiln_subprocess.py). */
+function runProgram(argv: unknown, cwd: string, envJson: string, input: Uint8Array) {
+  const args = Array.from(argv as Iterable<string>);
+  const r = spawnSync(args[0], args.slice(1), {
+    cwd,
+    env: JSON.parse(envJson) as NodeJS.ProcessEnv,
+    input: Buffer.from(input),
+    maxBuffer: 1 << 30,
+  });
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  return {
+    status: r.status,
+    signal: r.signal ? (osConstants.signals[r.signal] ?? 9) : null,
+    stdout: new Uint8Array(r.stdout ?? []),
+    stderr: new Uint8Array(r.stderr ?? []),
+    error: code ?? null,
+  };
 }
 
 function isPyodideError(e: unknown): boolean {

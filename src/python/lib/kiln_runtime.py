@@ -18,8 +18,14 @@ import time
 import traceback
 import weakref
 
-import bb
-import bb.utils
+# Pyodide cannot fork: route subprocess through kiln's synchronous spawn before anything (bb
+# included) defines subclasses of subprocess.Popen.
+if sys.platform == "emscripten":
+    import kiln_subprocess
+    kiln_subprocess.install(None)
+
+import bb  # noqa: E402
+import bb.utils  # noqa: E402
 
 _bridge = None  # set by attach()
 
@@ -33,6 +39,14 @@ def attach(bridge):
     global _bridge
     _bridge = bridge
     bb._set_log_handler(_log)
+    # BitBake makes `bb` and `os` builtins (its bb.build does, on import); OpenEmbedded's
+    # libraries rely on it (lib/oe/patch.py uses bb without importing it).
+    builtins.bb = bb
+    builtins.os = os
+    if sys.platform == "emscripten":
+        kiln_subprocess.install(bridge.spawn)
+        import kiln_host
+        kiln_host.install(json.loads(bridge.hostInfo()))
 
 
 def _log(level, msg):

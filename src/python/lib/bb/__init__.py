@@ -97,5 +97,30 @@ def erroronce(*args):
 
 from bb._deprecation import deprecate_import, deprecated  # noqa: E402
 
+
+class MultiprocessingContext(object):
+    """`bb.multiprocessing`: the multiprocessing module, preferring its "fork" context where
+    one exists (metadata imports it with `from bb import multiprocessing`). The module is
+    imported on first use; under Pyodide processes cannot be started at all."""
+
+    def _context(self):
+        import multiprocessing as mp
+        try:
+            return mp, mp.get_context("fork")
+        except ValueError:
+            return mp, None
+
+    def __getattr__(self, name):
+        mp, ctx = self._context()
+        if ctx is not None and hasattr(ctx, name):
+            return getattr(ctx, name)
+        return getattr(mp, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Unable to set attribute %s" % name)
+
+
+multiprocessing = MultiprocessingContext()
+
 # Submodules import the names above, so they come last.
-from bb import build, data, event, parse, utils  # noqa: E402
+from bb import build, data, event, parse, process, utils  # noqa: E402

@@ -1,0 +1,1 @@
+"""bb.compress: opening compressed files (zstd, lz4) like ordinary ones."""
