@@ -3,6 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { type DataStore, pyCompare } from "../data/index.js";
+import { pySplit } from "../syntax/index.js";
 import { PARSER_VERSION } from "./cache.js";
 
 /** A stable text for a stored value (sets sorted; opaque objects by their kind only). */
@@ -31,7 +32,9 @@ function stable(v: unknown): string {
 export function configurationHash(d: DataStore): string {
   const h = createHash("sha256");
   h.update(`${PARSER_VERSION}\n`);
-  const keys = [...new Set(d.keys())].filter((k) => !k.startsWith("__")).sort(pyCompare);
+  // Variables the metadata declares irrelevant to the configuration's identity (DATE, TIME, ...).
+  const ignored = new Set(pySplit(String(d.getVar("BB_HASHCONFIG_IGNORE_VARS") ?? "")));
+  const keys = [...new Set(d.keys())].filter((k) => !k.startsWith("__") && !ignored.has(k)).sort(pyCompare);
   for (const key of keys) {
     h.update(`${key}=${stable(d.getVar(key, false))}\n`);
     const flags = d.getVarFlags(key, false, true) ?? {};

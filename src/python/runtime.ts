@@ -189,8 +189,13 @@ export class PythonRuntime implements InlinePython {
   /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */
   private makeBridge(): Record<string, unknown> {
     const py = this.pyodide;
-    // A datastore stored as a value (BB_ORIGENV) reaches Python as its `d` object.
-    const out = (v: unknown): unknown => (v instanceof DataStore ? this.fns.wrap(this.handle(v)) : v);
+    // A Python object handed back to Python is consumed by the call, so hand out a copy of the
+    // proxy the datastore keeps; a datastore stored as a value (BB_ORIGENV) becomes its `d`.
+    const out = (v: unknown): unknown => {
+      if (v instanceof py.ffi.PyProxy) return (v as PyProxy).copy();
+      if (v instanceof DataStore) return this.fns.wrap(this.handle(v));
+      return v;
+    };
     const keep = (v: unknown): unknown => (v instanceof py.ffi.PyProxy ? (v as PyProxy).copy() : v);
     const at = (file?: string, line?: number) => ({ file, line });
     return {
@@ -210,9 +215,10 @@ export class PythonRuntime implements InlinePython {
       getVarFlags: (id: number, name: string, expand: boolean | string[], internal: boolean) => {
         const names = typeof expand === "boolean" ? expand : Array.from(expand as Iterable<string>);
         const flags = this.store(id).getVarFlags(name, names, internal);
-        return flags ? new Map(Object.entries(flags)) : undefined;
+        return flags ? new Map(Object.entries(flags).map(([k, v]) => [k, out(v)])) : undefined;
       },
-      expand: (id: number, s: unknown, varname?: string) => this.store(id).expand(s, varname ?? null),
+      expand: (id: number, s: unknown, varname?: string) =>
+        out(this.store(id).expand(keep(s), varname ?? null)),
       expandWithRefs: (id: number, s: unknown, varname?: string) => {
         const parse = this.store(id).expandWithRefs(s, varname ?? null);
         return [parse.value, [...parse.references]];
