@@ -327,20 +327,10 @@ export class DataStore {
   }
 
   private updateOverrides(name: string): void {
-    let cut = name.lastIndexOf(":");
-    let override: string | null = name.slice(cut + 1);
-    let shortvar = name.slice(0, cut === -1 ? -1 : cut);
-    while (override && OVERRIDE_START.test(override)) {
+    for (const [shortvar, override] of overrideSuffixes(name)) {
       const list = this.overridedata.get(shortvar) ?? [];
       if (!list.some(([v, o]) => v === name && o === override)) {
         this.overridedata.set(shortvar, [...list, [name, override]]);
-      }
-      override = null;
-      if (shortvar.includes(":")) {
-        cut = shortvar.lastIndexOf(":");
-        override = name.slice(cut + 1);
-        shortvar = name.slice(0, cut);
-        if (shortvar.length === 0) override = null;
       }
     }
   }
@@ -630,22 +620,10 @@ export class DataStore {
     this.table.own.set(name, new Map());
     this.overridedata.delete(name);
     if (!name.includes(":")) return;
-    let cut = name.lastIndexOf(":");
-    let override: string | null = name.slice(cut + 1);
-    let shortvar = name.slice(0, cut);
-    while (override && OVERRIDE_START.test(override)) {
+    for (const [shortvar, override] of overrideSuffixes(name)) {
       const list = this.overridedata.get(shortvar);
-      if (list) {
-        const i = list.findIndex(([v, o]) => v === name && o === override);
-        if (i >= 0) this.overridedata.set(shortvar, [...list.slice(0, i), ...list.slice(i + 1)]);
-      }
-      override = null;
-      if (shortvar.includes(":")) {
-        cut = shortvar.lastIndexOf(":");
-        override = name.slice(cut + 1);
-        shortvar = name.slice(0, cut);
-        if (shortvar.length === 0) override = null;
-      }
+      const i = list ? list.findIndex(([v, o]) => v === name && o === override) : -1;
+      if (list && i >= 0) this.overridedata.set(shortvar, [...list.slice(0, i), ...list.slice(i + 1)]);
     }
   }
 
@@ -803,6 +781,28 @@ export class DataStore {
     for (const name of withOverrides) if (!result.has(name)) out.push(name);
     // BitBake also yields overridden names already listed a second time; callers de-duplicate.
     return out;
+  }
+}
+
+/**
+ * The (base name, override) pairs under which an override-style name is indexed: "A:x:y" gives
+ * ("A:x", "y") then ("A", "x:y"). Like BitBake, the walk starts from the last colon even when
+ * there is none ("do_foo" gives ("do_fo", "do_foo"), a harmless quirk kept for exactness) and
+ * stops at a suffix that does not start with a lower-case letter or digit.
+ */
+function* overrideSuffixes(name: string): Generator<[string, string]> {
+  let cut = name.lastIndexOf(":");
+  let override: string | null = name.slice(cut + 1);
+  let shortvar = name.slice(0, cut === -1 ? -1 : cut);
+  while (override && OVERRIDE_START.test(override)) {
+    yield [shortvar, override];
+    override = null;
+    if (shortvar.includes(":")) {
+      cut = shortvar.lastIndexOf(":");
+      override = name.slice(cut + 1);
+      shortvar = name.slice(0, cut);
+      if (shortvar.length === 0) override = null;
+    }
   }
 }
 

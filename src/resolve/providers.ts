@@ -3,22 +3,15 @@
 
 import type { DataStore, Reporter } from "../data/index.js";
 import { pyCompare } from "../data/index.js";
+import type { RecipeInfo } from "../parse/index.js";
 import { pySplit } from "../syntax/index.js";
 import { type PEVR, vercmp } from "../util/version.js";
 
 /** The facts provider selection needs about one parsed recipe (or variant). */
-export interface Candidate {
-  /** Recipe file, or "virtual:<variant>:<file>". */
-  name: string;
-  pn: string;
-  pe: string | undefined;
-  pv: string;
-  pr: string;
-  defaultPreference: number;
-  provides: string[];
-  priority: number;
-  skipped?: string;
-}
+export type Candidate = Pick<
+  RecipeInfo,
+  "name" | "pn" | "pe" | "pv" | "pr" | "defaultPreference" | "provides" | "priority" | "skipped"
+>;
 
 export class NoProvider extends Error {
   constructor(message: string) {
