@@ -124,3 +124,7 @@ multiprocessing = MultiprocessingContext()
 
 # Submodules import the names above, so they come last.
 from bb import build, data, event, parse, process, utils  # noqa: E402
+from bb import fetch2 as fetch  # noqa: E402
+
+# `bb.fetch` is another name for bb.fetch2, as in BitBake.
+sys.modules["bb.fetch"] = sys.modules["bb.fetch2"]
