@@ -10,7 +10,13 @@ same words in another order count as equal (metadata builds some from Python set
 differs between processes).
 """
 import json
+import re
 import sys
+
+
+def words(text):
+    """The words of a text, ignoring order and the quotes around a quoted list."""
+    return sorted(re.findall(r"[^\s'\"]+", text))
 
 
 def load(path, topdir):
@@ -54,7 +60,7 @@ def main():
             continue
         if "skipped" in w:
             if w["skipped"] != g["skipped"]:
-                if sorted(w["skipped"].split()) == sorted(g["skipped"].split()):
+                if words(w["skipped"]) == words(g["skipped"]):
                     set_order.append(f)
                 else:
                     problems.append("%s: skip reason differs:\n    BitBake: %s\n    kiln:    %s" % (f, w["skipped"], g["skipped"]))
@@ -64,7 +70,7 @@ def main():
         for name, wv in (w.get("values") or {}).items():
             gv = (g.get("values") or {}).get(name)
             same = (isinstance(wv, dict) and isinstance(gv, dict)) or wv == gv or (
-                isinstance(wv, str) and isinstance(gv, str) and sorted(wv.split()) == sorted(gv.split()))
+                isinstance(wv, str) and isinstance(gv, str) and words(wv) == words(gv))
             if not same:
                 value_diffs.setdefault(name, []).append((f, wv, gv))
     for name, diffs in sorted(value_diffs.items()):
