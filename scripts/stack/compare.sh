@@ -15,7 +15,7 @@ as_user() { su kilnref -c "cd $build && export LANG=en_US.UTF-8 KILN_NO_SERVER=1
 
 echo "# kiln and BitBake on the reference stack"
 echo
-echo "Stack: $(for d in bitbake openembedded-core meta-openembedded meta-virtualization; do printf '%s %s; ' "$d" "$(git -C "$stack/$d" log -1 --format=%h 2>/dev/null)"; done)"
+echo "Stack: $(for d in bitbake openembedded-core meta-openembedded meta-virtualization; do printf '%s %s; ' "$d" "$(git -c safe.directory='*' -C "$stack/$d" log -1 --format='%h (%cs)' 2>/dev/null)"; done)"
 echo
 echo "## Parse"
 echo

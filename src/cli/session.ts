@@ -4,9 +4,13 @@ import type { DataStore, Reporter } from "../data/index.js";
 import { type Configuration, Evaluator, parseConfigurations, type TreeOptions } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 
+/** Prints to stderr; like BitBake, a command that logged an error exits with status 1 at the end. */
 export const stderrReporter: Reporter = {
   warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
-  error: (m) => process.stderr.write(`ERROR: ${m}\n`),
+  error: (m) => {
+    process.stderr.write(`ERROR: ${m}\n`);
+    process.exitCode = 1;
+  },
 };
 
 export interface Session {
