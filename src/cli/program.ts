@@ -3,6 +3,7 @@
 
 import { Command } from "commander";
 import { env } from "./env.js";
+import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
 import { server } from "./server.js";
@@ -50,6 +51,8 @@ export function buildProgram(): Command {
     .argument("<action>", "start (in the background), run (in the foreground), stop, or status")
     .option("--timeout <seconds>", "exit after this many idle seconds (0: never)", "600")
     .action((action: string, opts: { timeout: string }) => server(action, Number(opts.timeout)));
+
+  registerLayers(program);
 
   return program;
 }

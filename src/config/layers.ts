@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { DataStore, Reporter } from "../data/index.js";
 import { pySplit } from "../syntax/index.js";
+import { fnmatchRegExp } from "../util/glob.js";
 import { pyMatch, pyRegExp } from "../util/pyregex.js";
 import { explodeDepVersions2, VersionStringError, vercmpStringOp } from "../util/version.js";
 
@@ -260,4 +261,50 @@ export function handleCollections(d: DataStore, reporter: Reporter): Collection[
 /** The collection a file belongs to (first matching pattern) and its priority. */
 export function fileCollection(file: string, collections: Collection[]): Collection | undefined {
   return collections.find((c) => pyMatch(c.regex, file));
+}
+
+/**
+ * Which collection files belong to (bb.utils.get_file_layer): a file matching a BBFILES entry
+ * belongs to the collection of that entry, anything else (classes, includes) to the collection
+ * with the longest BBFILE_PATTERN that matches it. Answers are remembered.
+ */
+export class FileLayers {
+  private readonly patterns: Array<{ collection: string; length: number; regex: RegExp }>;
+  private readonly bbfiles: RegExp[];
+  private readonly bbfileEntries: string[];
+  private readonly known = new Map<string, string | undefined>();
+
+  constructor(d: DataStore) {
+    this.patterns = pySplit(String(d.getVar("BBFILE_COLLECTIONS") ?? "")).map((collection) => {
+      const pattern = String(d.getVar(`BBFILE_PATTERN_${collection}`) ?? "");
+      return { collection, length: pattern.length, regex: pyRegExp(pattern) };
+    });
+    this.bbfileEntries = pySplit(String(d.getVar("BBFILES_PRIORITIZED") ?? ""));
+    this.bbfiles = this.bbfileEntries.map((e) => fnmatchRegExp(e));
+  }
+
+  collectionOf(file: string): string | undefined {
+    if (this.known.has(file)) return this.known.get(file);
+    const entry = this.bbfiles.findIndex((re) => re.test(file));
+    const answer = this.longestMatch(entry >= 0 ? this.bbfileEntries[entry] : file);
+    this.known.set(file, answer);
+    return answer;
+  }
+
+  private longestMatch(p: string): string | undefined {
+    let best: string | undefined;
+    let bestLen = 0;
+    for (const { collection, length, regex } of this.patterns) {
+      if (length > bestLen && pyMatch(regex, p)) {
+        bestLen = length;
+        best = collection;
+      }
+    }
+    return best;
+  }
+}
+
+/** The collection one file belongs to (see FileLayers). */
+export function fileLayerCollection(file: string, d: DataStore): string | undefined {
+  return new FileLayers(d).collectionOf(file);
 }

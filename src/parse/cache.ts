@@ -5,13 +5,14 @@
 // ignored (and rebuilt), never trusted.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { writeFileAtomic } from "../util/atomic.js";
 import type { RecipeInfo } from "./recipes.js";
 
 /** Bump when parsing semantics change, so old entries are not used by a new kiln. */
-export const PARSER_VERSION = "kiln-parse-1";
+export const PARSER_VERSION = "kiln-parse-2";
 
 interface FileStamp {
   mtimeNs: string;
@@ -155,9 +156,7 @@ export class ParseCache {
     const body = gzipSync(Buffer.from(JSON.stringify(data)), { level: 1 });
     const digest = createHash("sha256").update(body).digest();
     mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([digest, body]));
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, Buffer.concat([digest, body]));
     this.dirty = false;
   }
 }

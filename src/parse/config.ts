@@ -23,6 +23,15 @@ export interface Configuration {
   collections: Collection[];
   /** The multiconfig this configuration is for ("" for the default one). */
   mc: string;
+  /** BBLAYERS in order, each with the collections its layer.conf added. */
+  layers: LayerEntry[];
+}
+
+export interface LayerEntry {
+  dir: string;
+  collections: string[];
+  /** Whether this layer set LAYERSERIES_CORENAMES (it is the core layer). */
+  core: boolean;
 }
 
 export interface ConfigOptions {
@@ -38,7 +47,13 @@ export function regexEscape(s: string): string {
 }
 
 /** Read the configuration files for one multiconfig, starting from a copy of `base`. */
-function parseConfigurationFiles(ev: Evaluator, opts: ConfigOptions, base: DataStore, mc: string): DataStore {
+function parseConfigurationFiles(
+  ev: Evaluator,
+  opts: ConfigOptions,
+  base: DataStore,
+  mc: string,
+  layerEntries: LayerEntry[] = [],
+): DataStore {
   let data = base.createCopy();
   data.setVar("BB_CURRENT_MC", mc);
   const layerconf = findConfigFile("bblayers.conf", data.getVar("BBPATH") as string | undefined, opts.cwd);
@@ -64,10 +79,17 @@ function parseConfigurationFiles(ev: Evaluator, opts: ConfigOptions, base: DataS
       layer = layer.replace(/\/+$/, "");
       data.setVar("LAYERDIR", layer);
       data.setVar("LAYERDIR_RE", regexEscape(layer));
+      const before = new Set(pySplit(String(data.getVar("BBFILE_COLLECTIONS") ?? "")));
       ev.handleFile(path.join(layer, "conf", "layer.conf"), data, true, true);
       data.expandVarref("LAYERDIR");
       data.expandVarref("LAYERDIR_RE");
-      for (const c of pySplit(String(data.getVar("BBFILE_COLLECTIONS") ?? ""))) {
+      const after = pySplit(String(data.getVar("BBFILE_COLLECTIONS") ?? ""));
+      layerEntries.push({
+        dir: layer,
+        collections: after.filter((c) => !before.has(c)),
+        core: (!layerseries || layerseries.size === 0) && Boolean(data.getVar("LAYERSERIES_CORENAMES")),
+      });
+      for (const c of after) {
         const entry = data.getVar(`LAYERSERIES_COMPAT_${c}`) as string | undefined;
         if (entry) {
           compat.set(c, new Set(pySplit(entry)));
@@ -117,7 +139,8 @@ export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<str
   base.setVar("__bbclasstype", "global");
 
   const all = new Map<string, DataStore>();
-  const main = parseConfigurationFiles(ev, opts, base, "");
+  const layers: LayerEntry[] = [];
+  const main = parseConfigurationFiles(ev, opts, base, "", layers);
   ev.python.fireEvent("ConfigParsed", [], main);
   all.set("", main);
   const multiconfigs = pySplit(String(main.getVar("BBMULTICONFIG") ?? ""));
@@ -136,7 +159,7 @@ export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<str
   for (const [mc, d] of all) {
     d.renameVar("__depends", "__base_depends");
     d.setVar("__bbclasstype", "recipe");
-    result.set(mc, { data: d.createCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc });
+    result.set(mc, { data: d.createCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc, layers });
   }
   return result;
 }

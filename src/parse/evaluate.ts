@@ -3,6 +3,7 @@
 
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { fileLayerCollection } from "../config/index.js";
 import { type DataStore, FatalError, SkipRecipe } from "../data/index.js";
 import type { PythonRuntime } from "../python/index.js";
 import {
@@ -15,8 +16,6 @@ import {
   pySplit,
   type Statement,
 } from "../syntax/index.js";
-import { fnmatchRegExp } from "../util/glob.js";
-import { pyMatch, pyRegExp } from "../util/pyregex.js";
 import { FileNotFound, locate } from "./errors.js";
 import { exists, isFile, pyBasename, pyDirname, pyJoin, pySplitext, which } from "./paths.js";
 import { addTask, delTask } from "./tasks.js";
@@ -443,7 +442,7 @@ export class Evaluator {
       const relative = d.expandString(`${st.pathPrefix}/${rest}.conf`);
       const found = pySplit(layers)
         .map((layer) => pyJoin(layer, relative))
-        .find((candidate) => exists(candidate) && fileLayer(candidate, d) === head);
+        .find((candidate) => exists(candidate) && fileLayerCollection(candidate, d) === head);
       if (!found) {
         throw new FatalError(
           `Could not find fragment ${fragment} in enabled layers:\n\t${pySplit(layers).join("\n\t")}`,
@@ -456,28 +455,6 @@ export class Evaluator {
       }
     }
   }
-}
-
-/** The collection a file belongs to: the longest BBFILE_PATTERN that matches (bb.utils.get_file_layer). */
-function fileLayer(file: string, d: DataStore): string | undefined {
-  const patterns = pySplit(String(d.getVar("BBFILE_COLLECTIONS") ?? "")).map(
-    (c) => [c, String(d.getVar(`BBFILE_PATTERN_${c}`) ?? "")] as const,
-  );
-  const layerOf = (p: string) => {
-    let best: string | undefined;
-    let bestLen = 0;
-    for (const [c, re] of patterns) {
-      if (re.length > bestLen && pyMatch(pyRegExp(re), p)) {
-        bestLen = re.length;
-        best = c;
-      }
-    }
-    return best;
-  };
-  for (const entry of pySplit(String(d.getVar("BBFILES_PRIORITIZED") ?? ""))) {
-    if (fnmatchRegExp(entry).test(file)) return layerOf(entry);
-  }
-  return layerOf(file);
 }
 
 /** inherit_defer: remember the class expression; it is expanded and inherited at finalisation. */

@@ -4,6 +4,7 @@ export { FileHasher, PARSER_VERSION, ParseCache } from "./cache.js";
 export {
   type Configuration,
   finalizeConfiguration,
+  type LayerEntry,
   parseConfiguration,
   parseConfigurations,
 } from "./config.js";
@@ -16,6 +17,7 @@ export {
   collectRecipeFiles,
   parseRecipeFile,
   type QueriedValue,
+  type RecipeDeps,
   type RecipeFiles,
   type RecipeInfo,
   readValues,

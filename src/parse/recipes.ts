@@ -197,6 +197,51 @@ export interface RecipeInfo {
   priority: number;
   /** Values asked for by `kiln query --all` (never cached). */
   values?: Record<string, QueriedValue>;
+  /** What provider and dependency resolution need; absent for skipped targets. */
+  deps?: RecipeDeps;
+}
+
+/** A recipe's build and runtime dependencies and what it provides at runtime (BitBake's recipe cache). */
+export interface RecipeDeps {
+  depends: string[];
+  packages: string[];
+  packagesDynamic: string[];
+  rprovides: string[];
+  rdepends: string[];
+  rrecommends: string[];
+  /** Per package in PACKAGES: RPROVIDES:pkg, RDEPENDS:pkg, RRECOMMENDS:pkg. */
+  rprovidesPkg: Record<string, string[]>;
+  rdependsPkg: Record<string, string[]>;
+  rrecommendsPkg: Record<string, string[]>;
+  /** Class files inherited (__inherit_cache), in order. */
+  inherits: string[];
+}
+
+/** Read a recipe's dependency facts the way BitBake's recipe cache does. */
+function recipeDeps(d: DataStore, pn: string): RecipeDeps {
+  const get = (name: string) => {
+    const v = d.getVar(name);
+    return v === undefined || v === null || v === false ? "" : String(v);
+  };
+  const words = (name: string) => pySplit(get(name));
+  const deps = (name: string) => explodeDeps(get(name));
+  const packages = words("PACKAGES");
+  if (packages.length === 0) packages.push(pn);
+  const perPackage = (name: string) =>
+    Object.fromEntries(packages.map((pkg) => [pkg, deps(`${name}:${pkg}`)])) as Record<string, string[]>;
+  const inherits = d.getVar("__inherit_cache", false);
+  return {
+    depends: deps("DEPENDS"),
+    packages,
+    packagesDynamic: words("PACKAGES_DYNAMIC"),
+    rprovides: deps("RPROVIDES"),
+    rdepends: deps("RDEPENDS"),
+    rrecommends: deps("RRECOMMENDS"),
+    rprovidesPkg: perPackage("RPROVIDES"),
+    rdependsPkg: perPackage("RDEPENDS"),
+    rrecommendsPkg: perPackage("RRECOMMENDS"),
+    inherits: Array.isArray(inherits) ? inherits.map(String) : [],
+  };
 }
 
 /** Summarise each datastore a recipe file produced. */
@@ -232,6 +277,7 @@ export function recipeInfos(
       priority,
     };
     if (skipped) info.skipped = skipped === true ? "True" : String(skipped);
+    else info.deps = recipeDeps(d, info.pn);
     infos.push(info);
   }
   return infos;

@@ -5,19 +5,11 @@
 // cached on disk, named after what it covers, checksummed, and rebuilt if anything is wrong.
 
 import { createHash } from "node:crypto";
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadPyodide, type PyodideInterface, version as pyodideVersion } from "pyodide";
+import { writeFileAtomic } from "../util/atomic.js";
 
 /** Standard modules imported before the snapshot is taken, so metadata finds them loaded. */
 const PRELOAD = [
@@ -113,10 +105,8 @@ function readSnapshot(file: string): Uint8Array | undefined {
 
 function writeSnapshot(file: string, data: Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
   const digest = createHash("sha256").update(data).digest();
-  writeFileSync(tmp, Buffer.concat([digest, data]));
-  renameSync(tmp, file);
+  writeFileAtomic(file, Buffer.concat([digest, data]));
 }
 
 /** Where Pyodide's own /lib (the standard library) moves, so the host's /lib can be seen. */

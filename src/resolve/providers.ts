@@ -5,12 +5,13 @@ import type { DataStore, Reporter } from "../data/index.js";
 import { pyCompare } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
 import { pySplit } from "../syntax/index.js";
+import { pyMatch, pyRegExp } from "../util/pyregex.js";
 import { type PEVR, vercmp } from "../util/version.js";
 
 /** The facts provider selection needs about one parsed recipe (or variant). */
 export type Candidate = Pick<
   RecipeInfo,
-  "name" | "pn" | "pe" | "pv" | "pr" | "defaultPreference" | "provides" | "priority" | "skipped"
+  "name" | "pn" | "pe" | "pv" | "pr" | "defaultPreference" | "provides" | "priority" | "skipped" | "deps"
 >;
 
 export class NoProvider extends Error {
@@ -30,6 +31,14 @@ export class ProviderIndex {
   readonly skipped: Candidate[] = [];
   /** PREFERRED_PROVIDERS entries ("providee:provider"). */
   readonly preferred = new Map<string, string>();
+  /** pn → every name its recipes provide. */
+  readonly pnProvides = new Map<string, string[]>();
+  /** Runtime names (RPROVIDES, also per package) → recipe names. */
+  readonly rproviders = new Map<string, string[]>();
+  /** Package names → recipe names. */
+  readonly packages = new Map<string, string[]>();
+  /** PACKAGES_DYNAMIC patterns → recipe names. */
+  readonly packagesDynamic = new Map<string, string[]>();
 
   constructor(candidates: Candidate[], config: DataStore, reporter: Reporter) {
     for (const c of candidates) {
@@ -42,6 +51,10 @@ export class ProviderIndex {
       const provides = [c.pn];
       for (const p of c.provides) if (!provides.includes(p)) provides.push(p);
       for (const p of provides) push(this.providers, p, c.name);
+      const pnProvides = this.pnProvides.get(c.pn) ?? [];
+      this.pnProvides.set(c.pn, pnProvides);
+      for (const p of provides) if (!pnProvides.includes(p)) pnProvides.push(p);
+      if (c.deps) this.indexRuntime(c.name, c.deps);
     }
     for (const entry of pySplit(String(config.getVar("PREFERRED_PROVIDERS") ?? ""))) {
       const parts = entry.split(":");
@@ -56,6 +69,20 @@ export class ProviderIndex {
       }
       this.preferred.set(providee, provider);
     }
+  }
+
+  private indexRuntime(name: string, deps: NonNullable<Candidate["deps"]>): void {
+    const rprovides = [...deps.rprovides];
+    for (const pkg of deps.packages) {
+      push(this.packages, pkg, name);
+      rprovides.push(...(deps.rprovidesPkg[pkg] ?? []));
+    }
+    for (const r of rprovides) {
+      const list = this.rproviders.get(r);
+      if (!list) this.rproviders.set(r, [name]);
+      else if (!list.includes(name)) list.push(name);
+    }
+    for (const pattern of deps.packagesDynamic) push(this.packagesDynamic, pattern, name);
   }
 
   private pevr(name: string): PEVR {
@@ -202,6 +229,73 @@ export class ProviderIndex {
   }
 
   /**
+   * The preferred and the latest recipe of one pn (BitBake's findBestProvider): the preferred one
+   * is the latest unless PREFERRED_VERSION or REQUIRED_VERSION names another.
+   */
+  bestOfPn(pn: string, config: DataStore, reporter: Reporter): { preferred?: string; latest?: string } {
+    const files = this.pkgPn.get(pn);
+    if (!files) return {};
+    const groups = this.sortPriorities(files);
+    const { file, required } = this.findPreferred(pn, config, groups, reporter);
+    const latest = this.findLatest(groups[0]);
+    if (required && file === undefined) return { latest };
+    return { preferred: file ?? latest, latest };
+  }
+
+  /**
+   * The recipe BitBake's cooker names for a build-time name (findBestProvider): a provided name
+   * goes through provider filtering (PREFERRED_PROVIDER included), else the pn's preferred recipe.
+   */
+  findBestProvider(name: string, config: DataStore, reporter: Reporter): string | undefined {
+    const files = this.providers.get(name);
+    if (files) return this.filterProviders(files, name, config, reporter)[0];
+    return this.bestOfPn(name, config, reporter).preferred;
+  }
+
+  /** Every recipe that could provide a runtime name (BitBake's getRuntimeProviders). */
+  runtimeProviders(rdep: string): string[] {
+    const found = [...(this.rproviders.get(rdep) ?? []), ...(this.packages.get(rdep) ?? [])];
+    if (found.length) return found;
+    for (const [pattern, names] of this.packagesDynamic) {
+      if (pyMatch(pyRegExp(pattern.replace(/\+/g, "\\+")), rdep)) found.push(...names);
+    }
+    return found;
+  }
+
+  /**
+   * Runtime providers of `item`, best first (BitBake's filterProvidersRunTime): PREFERRED_RPROVIDER,
+   * else a PREFERRED_PROVIDER of something a candidate recipe provides.
+   */
+  filterRuntimeProviders(files: string[], item: string, config: DataStore, reporter: Reporter): string[] {
+    let eligible = this.filterProviders(files, item, config, reporter);
+    const pnOf = (f: string) => this.byName.get(f)!.pn;
+    const rprovider = config.getVar(`PREFERRED_RPROVIDER_${item}`);
+    const hit = rprovider ? eligible.find((f) => pnOf(f) === rprovider) : undefined;
+    if (hit) return [hit, ...eligible.filter((f) => f !== hit)];
+    const byPn = new Map(eligible.map((f) => [pnOf(f), f]));
+    const preferred: string[] = [];
+    const because: string[] = [];
+    for (const f of [...eligible]) {
+      for (const provide of this.pnProvides.get(pnOf(f)) ?? []) {
+        const want = config.getVar(`PREFERRED_PROVIDER_${provide}`) as string | undefined;
+        const pref = want === undefined ? undefined : byPn.get(want);
+        if (pref !== undefined && !preferred.includes(pref)) {
+          because.push(`PREFERRED_PROVIDER_${provide} = ${want}`);
+          eligible = [pref, ...eligible.filter((e) => e !== pref)];
+          preferred.push(pref);
+          break;
+        }
+      }
+    }
+    if (preferred.length > 1) {
+      reporter.error(
+        `Trying to resolve runtime dependency ${item} resulted in conflicting PREFERRED_PROVIDER entries being found.\nThe providers found were: ${pyList(preferred)}\nThe PREFERRED_PROVIDER entries resulting in this conflict were: ${pyList(because)}. You could set PREFERRED_RPROVIDER_${item}`,
+      );
+    }
+    return eligible;
+  }
+
+  /**
    * The recipe to use for a target name (a PN or a provided name), or NoProvider explaining
    * why there is none (skipped recipes give their reasons).
    */
@@ -236,6 +330,11 @@ function versionMatches(
     }
   }
   return false;
+}
+
+/** A list of strings as Python prints it. */
+function pyList(items: string[]): string {
+  return `[${items.map((i) => `'${i}'`).join(", ")}]`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
