@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import type { RecipeInfo } from "./recipes.js";
 
 /** Bump when parsing semantics change, so old entries are not used by a new kiln. */
-export const PARSER_VERSION = "kiln-parse-2";
+export const PARSER_VERSION = "kiln-parse-3";
 
 interface FileStamp {
   mtimeNs: string;
@@ -26,7 +26,7 @@ interface FileStamp {
 export class FileHasher {
   private readonly fresh = new Map<string, string | null>();
 
-  constructor(private readonly known = new Map<string, FileStamp>()) {}
+  constructor(readonly known = new Map<string, FileStamp>()) {}
 
   /** sha256 of the file's content, or null if it does not exist (or is not a readable file). */
   hash(file: string): string | null {
@@ -85,9 +85,26 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
+/** The identity of a file as it is now ("" when missing), to notice that someone replaced it. */
+function fileIdentity(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Caches this process already holds, with the identity of the file they were read from or
+ * written to: a long-running process (the resident server) reuses one instead of reading and
+ * decompressing the file again, as long as no other process replaced the file since.
+ */
+const held = new Map<string, { cache: ParseCache; identity: string }>();
+
 export class ParseCache {
   private entries = new Map<string, Entry>();
-  readonly hasher: FileHasher;
+  private hasher: FileHasher;
   private dirty = false;
 
   private constructor(
@@ -101,6 +118,18 @@ export class ParseCache {
 
   /** Open the cache for this configuration; anything unreadable or for another configuration is dropped. */
   static open(file: string, configHash: string): ParseCache {
+    const mine = held.get(file);
+    if (mine && mine.cache.configHash === configHash && mine.identity === fileIdentity(file)) {
+      // Stat results are trusted only within one run: files may have changed since the last.
+      mine.cache.hasher = new FileHasher(mine.cache.hasher.known);
+      return mine.cache;
+    }
+    const cache = ParseCache.read(file, configHash);
+    held.set(file, { cache, identity: fileIdentity(file) });
+    return cache;
+  }
+
+  private static read(file: string, configHash: string): ParseCache {
     let data: CacheFile | undefined;
     try {
       const raw = readFileSync(file);
@@ -158,5 +187,6 @@ export class ParseCache {
     mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileAtomic(this.file, Buffer.concat([digest, body]));
     this.dirty = false;
+    held.set(this.file, { cache: this, identity: fileIdentity(this.file) });
   }
 }

@@ -19,6 +19,7 @@ import { explodeDeps } from "../util/version.js";
 import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import type { Evaluator } from "./evaluate.js";
+import type { TaskDeps } from "./tasks.js";
 import { multiFinalize, type Variants } from "./finalize.js";
 import { isDir, pyBasename } from "./paths.js";
 
@@ -215,6 +216,10 @@ export interface RecipeDeps {
   rrecommendsPkg: Record<string, string[]>;
   /** Class files inherited (__inherit_cache), in order. */
   inherits: string[];
+  /** The recipe's tasks, their [deps] ("parents") and dependency flags (`_task_deps`). */
+  taskDeps: TaskDeps;
+  /** EXCLUDE_FROM_WORLD is set. */
+  notWorld: boolean;
 }
 
 /** Read a recipe's dependency facts the way BitBake's recipe cache does. */
@@ -241,6 +246,8 @@ function recipeDeps(d: DataStore, pn: string): RecipeDeps {
     rdependsPkg: perPackage("RDEPENDS"),
     rrecommendsPkg: perPackage("RRECOMMENDS"),
     inherits: Array.isArray(inherits) ? inherits.map(String) : [],
+    taskDeps: structuredClone((d.getVar("_task_deps", false) as TaskDeps | undefined) ?? { tasks: [], parents: {} }),
+    notWorld: ["1", "yes", "y", "true", "t", "on"].includes(get("EXCLUDE_FROM_WORLD").toLowerCase()),
   };
 }
 
