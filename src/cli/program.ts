@@ -3,6 +3,7 @@
 
 import { Command } from "commander";
 import { env } from "./env.js";
+import { graph } from "./graph.js";
 import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
@@ -44,6 +45,13 @@ export function buildProgram(): Command {
     .option("-j, --jobs <n>", "parser threads (default: all cores)")
     .option("--no-cache", "ignore and do not update the parse cache")
     .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
+
+  program
+    .command("graph")
+    .description("write the task graph of targets as `bitbake -g` does (task-depends.dot, pn-buildlist)")
+    .argument("<targets...>", "recipe or provided names, NAME:do_task, or mc:NAME:target")
+    .option("-c, --cmd <task>", "the task to run for the targets (default: BB_DEFAULT_TASK or build)")
+    .action((targets: string[], opts: { cmd?: string }) => graph(targets, opts));
 
   program
     .command("server")

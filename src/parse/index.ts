@@ -25,6 +25,7 @@ export {
   splitVirtualName,
   virtualName,
 } from "./recipes.js";
+export type { TaskDeps } from "./tasks.js";
 export {
   ParseFailures,
   parseAllRecipes,

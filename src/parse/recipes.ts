@@ -19,9 +19,9 @@ import { explodeDeps } from "../util/version.js";
 import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import type { Evaluator } from "./evaluate.js";
-import type { TaskDeps } from "./tasks.js";
 import { multiFinalize, type Variants } from "./finalize.js";
 import { isDir, pyBasename } from "./paths.js";
+import type { TaskDeps } from "./tasks.js";
 
 export interface RecipeFiles {
   /** .bb files in priority order (lowest first), as BitBake lists them. */
@@ -246,7 +246,9 @@ function recipeDeps(d: DataStore, pn: string): RecipeDeps {
     rdependsPkg: perPackage("RDEPENDS"),
     rrecommendsPkg: perPackage("RRECOMMENDS"),
     inherits: Array.isArray(inherits) ? inherits.map(String) : [],
-    taskDeps: structuredClone((d.getVar("_task_deps", false) as TaskDeps | undefined) ?? { tasks: [], parents: {} }),
+    taskDeps: structuredClone(
+      (d.getVar("_task_deps", false) as TaskDeps | undefined) ?? { tasks: [], parents: {} },
+    ),
     notWorld: ["1", "yes", "y", "true", "t", "on"].includes(get("EXCLUDE_FROM_WORLD").toLowerCase()),
   };
 }

@@ -17,3 +17,4 @@ export {
 } from "./layer-report.js";
 export { type Candidate, NoProvider, ProviderIndex } from "./providers.js";
 export { type ParsedTree, parseTree, splitTarget, targetData } from "./targets.js";
+export { TaskData, type TaskEntry, taskId } from "./taskdata.js";

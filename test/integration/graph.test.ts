@@ -1,0 +1,60 @@
+// `kiln graph` against what real `bitbake -g` wrote for the task-graph fixture
+// (test/fixtures/graph.expect.json, recorded with scripts/oracle/record-graphs.sh).
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { generateGraphFixture } from "../fixtures/graph.js";
+import { KILN } from "../helpers/builddir.js";
+
+const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+
+interface Recorded {
+  args: string[];
+  code: number;
+  errors: string[];
+  "task-depends.dot": string | null;
+  "pn-buildlist": string | null;
+}
+const recorded = JSON.parse(
+  readFileSync(path.join(root, "test/fixtures/graph.expect.json"), "utf8"),
+) as Recorded[];
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-graph-"));
+generateGraphFixture(dir);
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function read(name: string): string | null {
+  const p = path.join(dir, name);
+  return existsSync(p) ? readFileSync(p, "utf8").replaceAll(dir, "@TOPDIR@") : null;
+}
+
+for (const want of recorded) {
+  test(`kiln graph ${want.args.join(" ")} writes what bitbake -g writes`, () => {
+    for (const f of ["task-depends.dot", "pn-buildlist"]) rmSync(path.join(dir, f), { force: true });
+    const r = spawnSync(KILN, ["graph", ...want.args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, KILN_NO_SERVER: "1" },
+    });
+    assert.equal(r.status === 0, want.code === 0, r.stderr);
+    assert.equal(read("task-depends.dot"), want["task-depends.dot"]);
+    assert.equal(read("pn-buildlist"), want["pn-buildlist"]);
+    // BitBake's error lines each name the problem; kiln must report the same problems.
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("ERROR:"));
+    for (const line of want.errors.filter((l) => /Nothing R?PROVIDES|does not exist/.test(l))) {
+      const key = line
+        .replaceAll(dir, "@TOPDIR@")
+        .replace(/^ERROR: /, "")
+        .split(" (")[0];
+      assert.ok(
+        errors.some((e) => e.replaceAll(dir, "@TOPDIR@").includes(key)),
+        `expected an error like: ${line}\ngot:\n${r.stderr}`,
+      );
+    }
+  });
+}
