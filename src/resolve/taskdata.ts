@@ -217,11 +217,17 @@ export class TaskData {
     this.rdepids.set(fn, [...rdepends]);
     for (const dep of depends) {
       seen(this.buildTargets, dep);
-      if (this.failedDeps.has(dep)) return this.failFn(fn);
+      if (this.failedDeps.has(dep)) {
+        this.failFn(fn);
+        return;
+      }
     }
     for (const dep of rdepends) {
       seen(this.runTargets, dep);
-      if (this.failedRdeps.has(dep)) return this.failFn(fn);
+      if (this.failedRdeps.has(dep)) {
+        this.failFn(fn);
+        return;
+      }
     }
   }
 
