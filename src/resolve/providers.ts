@@ -39,6 +39,8 @@ export class ProviderIndex {
   readonly packages = new Map<string, string[]>();
   /** PACKAGES_DYNAMIC patterns → recipe names. */
   readonly packagesDynamic = new Map<string, string[]>();
+  private readonly runtimeMemo = new Map<string, string[]>();
+  private dynamic?: Array<[RegExp, string[]]>;
 
   constructor(candidates: Candidate[], config: DataStore, reporter: Reporter) {
     for (const c of candidates) {
@@ -254,12 +256,17 @@ export class ProviderIndex {
 
   /** Every recipe that could provide a runtime name (BitBake's getRuntimeProviders). */
   runtimeProviders(rdep: string): string[] {
+    const known = this.runtimeMemo.get(rdep);
+    if (known) return [...known];
     const found = [...(this.rproviders.get(rdep) ?? []), ...(this.packages.get(rdep) ?? [])];
-    if (found.length) return found;
-    for (const [pattern, names] of this.packagesDynamic) {
-      if (pyMatch(pyRegExp(pattern.replace(/\+/g, "\\+")), rdep)) found.push(...names);
+    if (found.length === 0) {
+      this.dynamic ??= [...this.packagesDynamic].map(
+        ([pattern, names]) => [pyRegExp(pattern.replace(/\+/g, "\\+")), names] as [RegExp, string[]],
+      );
+      for (const [regex, names] of this.dynamic) if (pyMatch(regex, rdep)) found.push(...names);
     }
-    return found;
+    this.runtimeMemo.set(rdep, found);
+    return [...found];
   }
 
   /**

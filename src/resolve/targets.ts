@@ -28,6 +28,11 @@ export async function parseTree(
   opts: TreeOptions,
 ): Promise<ParsedTree> {
   const tree = await parseAllRecipes(ev, configs, reporter, opts);
+  // A long-running process (the server) asking again with nothing changed gets the same indexes,
+  // and with them what they remember about runtime providers.
+  if (previous && previous.configs === configs && sameTargets(previous.tree, tree)) {
+    return { ...previous.tree, stats: tree.stats };
+  }
   const indexes = new Map<string, ProviderIndex>();
   for (const [mc, config] of configs) {
     indexes.set(
@@ -39,7 +44,17 @@ export async function parseTree(
       ),
     );
   }
-  return { ...tree, indexes };
+  const parsed = { ...tree, indexes };
+  previous = { configs, tree: parsed };
+  return parsed;
+}
+
+let previous: { configs: Map<string, Configuration>; tree: ParsedTree } | undefined;
+
+/** The same recipe results (the very objects, as the held parse cache hands them out) and appends. */
+function sameTargets(a: Tree, b: Tree): boolean {
+  if (a.infos.length !== b.infos.length || a.infos.some((info, i) => info !== b.infos[i])) return false;
+  return JSON.stringify([...a.appends]) === JSON.stringify([...b.appends]);
 }
 
 /** "mc:NAME:target" → ["NAME", "target"]; a plain target is in the default configuration. */

@@ -148,6 +148,10 @@ function expandRecursive(
     ready = next;
   }
 
+  // Seeds and recipes already taken into account per recursive task: both only grow, so each
+  // pass looks at what is new since the last one.
+  const seedsDone = new Map<string, Set<string>>();
+  const fnsDone = new Map<string, Set<string>>();
   for (let added = 1; added > 0; ) {
     added = 0;
     for (const [tid, names] of recursive) {
@@ -157,9 +161,21 @@ function expandRecursive(
         seeds.add(it);
         for (const d of depends.get(it) ?? []) seeds.add(d);
       }
-      const fns = new Set<string>();
-      for (const s of seeds) for (const f of reachable.get(s) ?? []) fns.add(f);
-      for (const f of fns) {
+      const seedsSeen = seedsDone.get(tid) ?? new Set<string>();
+      seedsDone.set(tid, seedsSeen);
+      const fnsSeen = fnsDone.get(tid) ?? new Set<string>();
+      fnsDone.set(tid, fnsSeen);
+      const newFns: string[] = [];
+      for (const seed of seeds) {
+        if (seedsSeen.has(seed)) continue;
+        seedsSeen.add(seed);
+        for (const f of reachable.get(seed) ?? []) {
+          if (fnsSeen.has(f)) continue;
+          fnsSeen.add(f);
+          newFns.push(f);
+        }
+      }
+      for (const f of newFns) {
         for (const name of names) {
           const t = taskId(f, name);
           if (t !== tid && depends.has(t) && !deps.has(t)) {

@@ -2,8 +2,25 @@
 // is shared; Python-only spellings are translated. Patterns stay in JavaScript's non-Unicode
 // mode, which accepts the same lenient escapes Python does for the paths these match.
 
-/** Translate a Python pattern; throws SyntaxError when it is not a valid expression. */
+const compiled = new Map<string, RegExp>();
+const stickyOf = new WeakMap<RegExp, RegExp>();
+
+/**
+ * Translate a Python pattern; throws SyntaxError when it is not a valid expression. The same
+ * pattern gives the same RegExp object (callers reset lastIndex, as pyMatch and pySearch do).
+ */
 export function pyRegExp(pattern: string, flags = ""): RegExp {
+  const key = `${flags}\0${pattern}`;
+  let regex = compiled.get(key);
+  if (!regex) {
+    if (compiled.size > 10_000) compiled.clear();
+    regex = translate(pattern, flags);
+    compiled.set(key, regex);
+  }
+  return regex;
+}
+
+function translate(pattern: string, flags: string): RegExp {
   let source = pattern;
   let extra = "";
   // Global inline flags at the very start: (?i), (?s), (?m), combinations.
@@ -22,7 +39,11 @@ export function pyRegExp(pattern: string, flags = ""): RegExp {
 
 /** Python's re.match: does the pattern match at the start of `s`? */
 export function pyMatch(regex: RegExp, s: string): boolean {
-  const sticky = regex.sticky ? regex : new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
+  let sticky = regex.sticky ? regex : stickyOf.get(regex);
+  if (!sticky) {
+    sticky = new RegExp(regex.source, `${regex.flags.replace("g", "")}y`);
+    stickyOf.set(regex, sticky);
+  }
   sticky.lastIndex = 0;
   return sticky.test(s);
 }
