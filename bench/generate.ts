@@ -56,6 +56,8 @@ export function generateBuildDir(dir: string, recipes: number): void {
       "do_compile () {\n    oe_runmake\n}\naddtask compile after do_fetch",
       "do_install () {\n    install -d ${D}${bindir}\n}\naddtask install after do_compile",
       "do_build () {\n    :\n}\naddtask build after do_install",
+      'do_compile[deptask] = "do_install"',
+      'do_build[recrdeptask] = "do_fetch"',
       "python () {\n    if bb.utils.contains('DISTRO_FEATURES', 'systemd', True, False, d):\n        d.appendVar('DEPENDS', ' systemd')\n}",
       "",
     ].join("\n"),
@@ -76,6 +78,8 @@ export function generateBuildDir(dir: string, recipes: number): void {
     path.join(layer, "recipes-common/common.inc"),
     'LICENSE = "MIT"\nHOMEPAGE = "https://example.org/${PN}"\n',
   );
+  // The runtime dependency every recipe has (with x11 in DISTRO_FEATURES).
+  write(path.join(layer, "recipes-x/libx11/libx11_1.8.bb"), 'SUMMARY = "X11 client library"\n');
   for (let i = 0; i < recipes; i++) {
     const name = `pkg${i}`;
     const deps = i > 0 ? `pkg${i - 1}` : "";
