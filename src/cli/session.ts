@@ -6,6 +6,7 @@ import { PythonRuntime } from "../python/index.js";
 
 /** Prints to stderr; like BitBake, a command that logged an error exits with status 1 at the end. */
 export const stderrReporter: Reporter = {
+  note: (m) => process.stderr.write(`NOTE: ${m}\n`),
   warn: (m) => process.stderr.write(`WARNING: ${m}\n`),
   error: (m) => {
     process.stderr.write(`ERROR: ${m}\n`);

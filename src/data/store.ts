@@ -22,6 +22,8 @@ export interface InlinePython {
 export interface Reporter {
   warn(message: string): void;
   error(message: string): void;
+  /** Information BitBake prints as NOTE (optional: quiet reporters leave it out). */
+  note?(message: string): void;
 }
 
 /** Thrown by inline Python evaluation; `type` is the Python exception class name. */

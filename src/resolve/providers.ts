@@ -223,12 +223,22 @@ export class ProviderIndex {
     const prefer = config.getVar(`PREFERRED_PROVIDER_${item}`) as string | undefined;
     if (prefer) this.preferred.set(item, prefer);
     const wanted = this.preferred.get(item);
+    this.lastFoundUnique = false;
     if (wanted !== undefined) {
       const hit = eligible.find((p) => this.byName.get(p)!.pn === wanted);
-      if (hit) eligible = [hit, ...eligible.filter((e) => e !== hit)];
+      if (hit) {
+        eligible = [hit, ...eligible.filter((e) => e !== hit)];
+        this.lastFoundUnique = true;
+      }
     }
     return eligible;
   }
+
+  /** How many preferred runtime providers the last filterRuntimeProviders call found. */
+  lastPreferredCount = 0;
+
+  /** Whether the last filterProviders call found a PREFERRED_PROVIDER among the candidates. */
+  lastFoundUnique = false;
 
   /**
    * The preferred and the latest recipe of one pn (BitBake's findBestProvider): the preferred one
@@ -278,6 +288,7 @@ export class ProviderIndex {
     const pnOf = (f: string) => this.byName.get(f)!.pn;
     const rprovider = config.getVar(`PREFERRED_RPROVIDER_${item}`);
     const hit = rprovider ? eligible.find((f) => pnOf(f) === rprovider) : undefined;
+    this.lastPreferredCount = hit ? 1 : 0;
     if (hit) return [hit, ...eligible.filter((f) => f !== hit)];
     const byPn = new Map(eligible.map((f) => [pnOf(f), f]));
     const preferred: string[] = [];
@@ -294,6 +305,7 @@ export class ProviderIndex {
         }
       }
     }
+    this.lastPreferredCount = preferred.length;
     if (preferred.length > 1) {
       reporter.error(
         `Trying to resolve runtime dependency ${item} resulted in conflicting PREFERRED_PROVIDER entries being found.\nThe providers found were: ${pyList(preferred)}\nThe PREFERRED_PROVIDER entries resulting in this conflict were: ${pyList(because)}. You could set PREFERRED_RPROVIDER_${item}`,

@@ -122,6 +122,7 @@ export class TaskData {
       this.noProvider(item, false, [`No eligible PROVIDERs exist for '${item}'`]);
       throw new NoProvider(item);
     }
+    if (eligible.length > 1 && !this.index.lastFoundUnique) this.multipleProviders(item, eligible, false);
     for (const fn of eligible) {
       if (this.failedFns.has(fn)) continue;
       addTo(this.buildTargets, item, fn);
@@ -144,12 +145,31 @@ export class TaskData {
       this.noProvider(item, true, [`No eligible RPROVIDERs exist for '${item}'`]);
       throw new NoRProvider(item);
     }
+    const preferredCount = this.index.lastPreferredCount;
+    if (eligible.length > 1 && preferredCount === 0) this.multipleProviders(item, eligible, true);
+    if (preferredCount > 1) {
+      this.multipleProviders(item, eligible, true);
+      throw new NoRProvider(item);
+    }
     for (const fn of eligible) {
       if (this.failedFns.has(fn)) continue;
       addTo(this.runTargets, item, fn);
       this.addTasks(fn);
     }
   }
+
+  /** Say once per name that several recipes could provide it and none is preferred. */
+  private multipleProviders(item: string, fns: string[], runtime: boolean): void {
+    if (this.multipleNoted.has(item)) return;
+    this.multipleNoted.add(item);
+    const pns = fns.map((fn) => this.info(fn).pn).join(", ");
+    const r = runtime ? "R" : "";
+    this.reporter.note?.(
+      `Multiple providers are available for ${runtime ? "runtime " : ""}${item} (${pns})\nConsider defining a PREFERRED_${r}PROVIDER entry to match ${item}`,
+    );
+  }
+
+  private readonly multipleNoted = new Set<string>();
 
   /** Report a name nobody provides, with the recipes that asked for it (BitBake's NoProvider event). */
   private noProvider(item: string, runtime: boolean, reasons: string[]): void {

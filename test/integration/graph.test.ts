@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { generateGraphFixture } from "../fixtures/graph.js";
-import { KILN } from "../helpers/builddir.js";
+import { BuildDir, KILN } from "../helpers/builddir.js";
 
 const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 
@@ -58,3 +58,22 @@ for (const want of recorded) {
     }
   });
 }
+
+test("several providers and none preferred: BitBake's note, the first eligible one is used", () => {
+  const b = new BuildDir({
+    "meta-test/recipes/a_1.0.bb": 'PROVIDES = "virtual/thing"\n',
+    "meta-test/recipes/b_1.0.bb": 'PROVIDES = "virtual/thing"\n',
+    "meta-test/recipes/user_1.0.bb": 'DEPENDS = "virtual/thing"\ndo_build[deptask] = "do_build"\n',
+  });
+  try {
+    const r = b.kiln("graph", "user");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /NOTE: Multiple providers are available for virtual\/thing \(a, b\)\nConsider defining a PREFERRED_PROVIDER entry to match virtual\/thing/,
+    );
+    assert.match(readFileSync(b.path("task-depends.dot"), "utf8"), /"user\.do_build" -> "a\.do_build"/);
+  } finally {
+    b.remove();
+  }
+});
