@@ -8,6 +8,7 @@ import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
 import { server } from "./server.js";
+import { sigs } from "./sigs.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -52,6 +53,14 @@ export function buildProgram(): Command {
     .argument("<targets...>", "recipe or provided names, NAME:do_task, or mc:NAME:target")
     .option("-c, --cmd <task>", "the task to run for the targets (default: BB_DEFAULT_TASK or build)")
     .action((targets: string[], opts: { cmd?: string }) => graph(targets, opts));
+
+  program
+    .command("sigs")
+    .description("show what went into a task's signature (like bitbake-dumpsig)")
+    .argument("<target>", "a recipe or provided name")
+    .option("-c, --cmd <task>", "the task (default: build)")
+    .option("--json", "every task's base hash and every variable's dependencies and hashed value")
+    .action((target: string, opts: { cmd?: string; json?: boolean }) => sigs(target, opts));
 
   program
     .command("server")

@@ -16,6 +16,8 @@ type Entry = Map<string, unknown>;
 export interface InlinePython {
   /** Evaluate like BitBake: compile `code` as an expression, run it with `d`, return str(result). */
   evalInline(code: string, varname: string | null, d: DataStore): string;
+  /** What the code reads (variables), calls (functions) and checks with bb.utils.contains. */
+  analyse?(code: string): { references: string[]; execs: string[]; contains: Record<string, string[]> };
 }
 
 /** Where the datastore reports warnings and errors that do not stop evaluation. */
@@ -67,6 +69,10 @@ let expansionDepth = 0;
 export class VariableParse {
   value: unknown;
   references = new Set<string>();
+  /** Functions called from inline Python. */
+  execs = new Set<string>();
+  /** bb.utils.contains-style checks in inline Python: variable → items looked for. */
+  contains = new Map<string, Set<string>>();
   removes?: Set<string>;
 
   constructor(
@@ -264,8 +270,19 @@ export class DataStore {
     const code = match.slice(3, -1);
     // Code still holding unexpanded variable references is not run.
     if (VAR_REF.test(code)) return "${@" + code + "}";
-    for (const m of code.matchAll(PY_VAR_USE)) parse.references.add(m[2]);
     const python = this.shared.python;
+    if (python?.analyse) {
+      const found = python.analyse(code);
+      for (const r of found.references) parse.references.add(r);
+      for (const e of found.execs) parse.execs.add(e);
+      for (const [v, items] of Object.entries(found.contains)) {
+        const set = parse.contains.get(v) ?? new Set<string>();
+        parse.contains.set(v, set);
+        for (const i of items) set.add(i);
+      }
+    } else {
+      for (const m of code.matchAll(PY_VAR_USE)) parse.references.add(m[2]);
+    }
     if (!python) throw pythonStyleError("RuntimeError", "inline Python is not available here");
     return python.evalInline(code, parse.varname, this);
   }
@@ -363,6 +380,16 @@ export class DataStore {
 
   getVarFlag(name: string, flag: string, expand = true, opts: GetOptions = {}): unknown {
     return this.lookup(name, flag, expand, opts.noweakdefault ?? false, opts.parsing ?? false, false)[0];
+  }
+
+  /**
+   * The unexpanded value of a variable (flag "_content") or flag, with what expanding it
+   * referenced, called and checked, and which :remove values removed something (BitBake's
+   * getVarFlag(..., expand=False, retparser=True)).
+   */
+  getVarFlagWithParser(name: string, flag = "_content"): [unknown, VariableParse] {
+    const [value, parser] = this.lookup(name, flag, false, false, false, true);
+    return [value, parser ?? new VariableParse(name, value)];
   }
 
   private lookup(

@@ -39,6 +39,14 @@ interface RuntimeFunctions {
   saveHandlers: PyCallable;
   restoreHandlers: PyCallable;
   fireMultiConfigParsed: PyCallable;
+  analyse: PyCallable;
+}
+
+/** What a piece of Python reads and calls (see kiln_codeparser.py). */
+export interface CodeAnalysis {
+  references: string[];
+  execs: string[];
+  contains: Record<string, string[]>;
 }
 
 export class PythonRuntime implements InlinePython {
@@ -72,6 +80,7 @@ export class PythonRuntime implements InlinePython {
       saveHandlers: get("save_handlers"),
       restoreHandlers: get("restore_handlers"),
       fireMultiConfigParsed: get("fire_multiconfig_parsed"),
+      analyse: pyodide.pyimport("kiln_codeparser").analyse_json as PyCallable,
     };
   }
 
@@ -120,6 +129,19 @@ export class PythonRuntime implements InlinePython {
         info.traceback,
       );
     }
+  }
+
+  private readonly analyses = new Map<string, CodeAnalysis>();
+
+  /** The variables a piece of Python reads, the functions it calls, its contains-checks. */
+  analyse(code: string): CodeAnalysis {
+    let found = this.analyses.get(code);
+    if (!found) {
+      const [references, execs, contains] = JSON.parse(this.fns.analyse(code) as string);
+      found = { references, execs, contains };
+      this.analyses.set(code, found);
+    }
+    return found;
   }
 
   evalInline(code: string, varname: string | null, d: DataStore): string {

@@ -1,0 +1,75 @@
+// Task signatures against real BitBake (test/fixtures/sigs.expect.json, recorded with
+// scripts/oracle/record-sigs.sh): the same base hash for every task, the same dependencies and
+// hashed value for every variable; and how hashes react to changes.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { generateSigFixture, SIG_RECIPES } from "../fixtures/sigs.js";
+import { KILN } from "../helpers/builddir.js";
+
+const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+interface Sigs {
+  basehash: Record<string, string>;
+  vars: Record<string, { deps: string[]; value: string | null }>;
+}
+const expected = JSON.parse(
+  readFileSync(path.join(root, "test/fixtures/sigs.expect.json"), "utf8"),
+) as Record<string, Sigs>;
+
+// Where BitBake ran (paths end up in hashed values such as PWD).
+const base = "/tmp/kiln-sigs-fixture";
+const dir = path.join(base, "build");
+if (existsSync(base)) rmSync(base, { recursive: true, force: true });
+generateSigFixture(dir);
+after(() => rmSync(base, { recursive: true, force: true }));
+
+// The environment BitBake saw, as far as it reaches task hashes (exported variables).
+const recordedVars = expected[SIG_RECIPES[0]].vars;
+const env: NodeJS.ProcessEnv = { KILN_NO_SERVER: "1" };
+for (const name of ["HOME", "LOGNAME", "PATH", "PWD", "SHELL", "USER", "LC_ALL"]) {
+  const v = recordedVars[name]?.value;
+  if (typeof v === "string") env[name] = v.replaceAll("@TOPDIR@", dir);
+}
+
+function sigs(recipe: string): Sigs {
+  const r = spawnSync(process.execPath, [KILN, "sigs", "--json", recipe], {
+    cwd: dir,
+    encoding: "utf8",
+    env,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.replaceAll(dir, "@TOPDIR@")) as Sigs;
+}
+
+for (const recipe of SIG_RECIPES) {
+  test(`${recipe}: every base hash, dependency and hashed value is BitBake's`, () => {
+    const got = sigs(recipe);
+    assert.deepEqual(got.vars, expected[recipe].vars);
+    assert.deepEqual(got.basehash, expected[recipe].basehash);
+  });
+}
+
+test("a change reaches exactly the tasks whose signature includes it", () => {
+  const before = sigs("tool").basehash;
+  const conf = path.join(dir, "conf/local.conf");
+  const original = readFileSync(conf, "utf8");
+  try {
+    // A comment and an ignored variable change nothing.
+    appendFileSync(conf, '# another comment\nBUILD_HOST_NOISE = "elsewhere"\nDATETIME = "20270101"\n');
+    assert.deepEqual(sigs("tool").basehash, before);
+    // CFLAGS is exported, so every shell task depends on it; the python task does not.
+    appendFileSync(conf, 'EXTRA_FLAGS = "-O3"\n');
+    const after = sigs("tool").basehash;
+    const changed = Object.keys(before)
+      .filter((t) => before[t] !== after[t])
+      .sort();
+    assert.deepEqual(changed, ["do_build", "do_compile", "do_configure", "do_fetch"]);
+  } finally {
+    rmSync(conf);
+    appendFileSync(conf, original);
+  }
+});
