@@ -8,7 +8,7 @@ import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
 import { server } from "./server.js";
-import { sigs } from "./sigs.js";
+import { diffsigs, sigs } from "./sigs.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -61,6 +61,13 @@ export function buildProgram(): Command {
     .option("-c, --cmd <task>", "the task (default: build)")
     .option("--json", "every task's base hash and every variable's dependencies and hashed value")
     .action((target: string, opts: { cmd?: string; json?: boolean }) => sigs(target, opts));
+
+  program
+    .command("diffsigs")
+    .description("explain why a task's signature changed (like bitbake-diffsigs)")
+    .argument("<args...>", "TARGET (its last two recorded signatures of -c TASK) or two sigdata files")
+    .option("-c, --cmd <task>", "the task (default: build)")
+    .action((args: string[], opts: { cmd?: string }) => diffsigs(args, opts));
 
   program
     .command("server")

@@ -1,47 +1,177 @@
-// `kiln sigs TARGET [-c TASK] [--json]`: what went into a task's signature, like bitbake-dumpsig.
+// `kiln sigs TARGET [-c TASK] [--json]`: what went into a task's signature (like bitbake-dumpsig),
+// with its task hash over the whole task graph; every task's signature data is kept under
+// ${TMPDIR}/kiln/sigdata so that `kiln diffsigs` can explain later changes.
+// `kiln diffsigs TARGET -c TASK` (the last two signatures of that task) or `kiln diffsigs A B`
+// (two sigdata files): why the hashes differ, in words.
 
-import { parseTree, targetData } from "../resolve/index.js";
-import { initShellParser, recipeSignatures } from "../tasks/index.js";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { DataStore } from "../data/index.js";
+import type { RecipeInfo } from "../parse/index.js";
+import { parseTree, recipeData, splitTarget, TaskData, targetData } from "../resolve/index.js";
+import { pySplit } from "../syntax/index.js";
+import {
+  buildTaskGraph,
+  compareSigData,
+  computeTaskHashes,
+  fnOf,
+  initShellParser,
+  type RecipeSignatures,
+  recipeSignatures,
+  type SigData,
+  taskOf,
+} from "../tasks/index.js";
+import { writeFileAtomic } from "../util/atomic.js";
 import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
+
+const out = (l: string) => process.stdout.write(`${l}\n`);
+const list = (items: string[]) => `[${items.map((i) => `'${i}'`).join(", ")}]`;
+
+function taskName(cmd: string | undefined): string {
+  const task = cmd ?? "build";
+  return task.startsWith("do_") ? task : `do_${task}`;
+}
+
+function sigdataDir(config: DataStore): string {
+  return path.join(String(config.getVar("TMPDIR")), "kiln", "sigdata");
+}
+
+function sigdataFile(dir: string, pnid: string, taskhash: string): string {
+  const cut = pnid.lastIndexOf(":");
+  return path.join(dir, pnid.slice(0, cut).replaceAll("/", "_"), `${pnid.slice(cut + 1)}.${taskhash}.json`);
+}
 
 export async function sigs(target: string, opts: { cmd?: string; json?: boolean }): Promise<void> {
   try {
     await initShellParser();
-    const { ev, configs, reporter } = await openSession({ tracking: false });
+    const { ev, configs, reporter, config } = await openSession({ tracking: false });
     const tree = await parseTree(ev, configs, reporter, treeOptions());
-    const { data } = targetData(ev, configs, tree, target, reporter);
-    const signatures = recipeSignatures(data);
     if (opts.json) {
+      const signatures = recipeSignatures(targetData(ev, configs, tree, target, reporter).data);
       const vars: Record<string, { deps: string[]; value: string | null }> = {};
       for (const name of [...signatures.vars.keys()].sort()) {
         const v = signatures.vars.get(name)!;
         vars[name] = { deps: [...v.deps].sort(), value: v.value };
       }
-      process.stdout.write(
-        `${JSON.stringify({ basehash: Object.fromEntries([...signatures.basehash].sort()), vars }, null, 0)}\n`,
-      );
+      out(JSON.stringify({ basehash: Object.fromEntries([...signatures.basehash].sort()), vars }));
       return;
     }
-    let task = opts.cmd ?? "build";
-    if (!task.startsWith("do_")) task = `do_${task}`;
-    const basehash = signatures.basehash.get(task);
-    if (!basehash) throw new Error(`Task ${task} does not exist for target ${target}`);
-    const out = (l: string) => process.stdout.write(`${l}\n`);
-    const closure = [...signatures.taskdeps.get(task)!].sort();
-    out(`Task dependencies: [${closure.map((c) => `'${c}'`).join(", ")}]`);
-    out(`basehash: ${basehash}`);
-    for (const dep of closure) {
-      const v = signatures.vars.get(dep)!;
-      out(
-        `List of dependencies for variable ${dep} is [${[...v.deps]
-          .sort()
-          .map((c) => `'${c}'`)
-          .join(", ")}]`,
-      );
+
+    const task = taskName(opts.cmd);
+    const [mc, name] = splitTarget(target);
+    const index = tree.indexes.get(mc);
+    const mcConfig = configs.get(mc);
+    if (!index || !mcConfig) throw new Error(`Multiconfig '${mc}' is not enabled (BBMULTICONFIG)`);
+    const taskData = new TaskData(index, mcConfig.data, reporter, true);
+    taskData.addTarget(name);
+    taskData.addUnresolved();
+    const graph = buildTaskGraph(taskData, index, [{ name, task }]);
+
+    // Every recipe of the graph is parsed in full once, for its signatures and task flags.
+    const perRecipe = new Map<string, { d: DataStore; signatures: RecipeSignatures; info: RecipeInfo }>();
+    const recipe = (fn: string) => {
+      let r = perRecipe.get(fn);
+      if (!r) {
+        const d = recipeData(ev, configs, tree, fn);
+        r = { d, signatures: recipeSignatures(d), info: index.byName.get(fn) as RecipeInfo };
+        perRecipe.set(fn, r);
+      }
+      return r;
+    };
+    const hashes = computeTaskHashes(graph.depends, (tid) => {
+      const r = recipe(fnOf(tid));
+      const t = taskOf(tid);
+      const pn = r.info.pn;
+      return {
+        pn,
+        pnid: r.info.mc ? `mc:${r.info.mc}:${pn}:${t}` : `${pn}:${t}`,
+        task: t,
+        signatures: r.signatures,
+        ignoreVars: pySplit(String(r.d.getVar("BB_BASEHASH_IGNORE_VARS") ?? "")),
+        ignoreTasks: (r.d.getVar("BB_TASKHASH_IGNORE_TASKS") as string | undefined) || null,
+        fileChecksums: String(r.d.getVarFlag(t, "file-checksums") ?? ""),
+        nostamp: (r.info.deps?.taskDeps.nostamp as Record<string, string> | undefined)?.[t] !== undefined,
+      };
+    });
+    const dir = sigdataDir(config.data);
+    for (const sig of hashes.values()) {
+      const file = sigdataFile(dir, `${sig.pn}:${sig.task}`, sig.taskhash);
+      if (existsSync(file)) continue;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileAtomic(file, `${JSON.stringify(sig, null, 1)}\n`);
     }
-    for (const dep of [task, ...closure])
-      out(`Variable ${dep} value is ${signatures.vars.get(dep)?.value ?? "None"}`);
+
+    const fn = taskData.buildTargets.get(name)?.[0];
+    const sig = fn ? hashes.get(`${fn}:${task}`) : undefined;
+    if (!sig) throw new Error(`Task ${task} does not exist for target ${target}`);
+    printSig(sig);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** The signature data of one task, as bitbake-dumpsig prints it. */
+function printSig(sig: SigData): void {
+  out(`basehash_ignore_vars: ${list(sig.basehash_ignore_vars)}`);
+  out(`taskhash_ignore_tasks: ${sig.taskhash_ignore_tasks ?? "None"}`);
+  out(`Task dependencies: ${list(sig.taskdeps)}`);
+  out(`basehash: ${sig.basehash}`);
+  for (const dep of Object.keys(sig.gendeps).sort())
+    out(`List of dependencies for variable ${dep} is ${list(sig.gendeps[dep])}`);
+  for (const dep of Object.keys(sig.varvals).sort())
+    out(`Variable ${dep} value is ${sig.varvals[dep] ?? "None"}`);
+  out(`Tasks this task depends on: ${list(sig.runtaskdeps)}`);
+  out(`This task depends on the checksums of files: ${JSON.stringify(sig.file_checksum_values)}`);
+  for (const [dep, h] of Object.entries(sig.runtaskhashes)) out(`Hash for dependent task ${dep} is ${h}`);
+  if (sig.taint) out(`Tainted (by forced/invalidated task): ${sig.taint}`);
+  out(`Computed task hash is ${sig.taskhash}`);
+}
+
+function readSig(file: string): SigData {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as SigData;
+  } catch (e) {
+    throw new Error(`${file}: not kiln signature data (${(e as Error).message})`);
+  }
+}
+
+export async function diffsigs(args: string[], opts: { cmd?: string }): Promise<void> {
+  try {
+    let a: string;
+    let b: string;
+    let dir: string;
+    if (args.length === 2 && args.every((x) => existsSync(x))) {
+      [a, b] = args;
+      dir = path.dirname(path.dirname(path.resolve(a)));
+    } else if (args.length === 1) {
+      const { config } = await openSession({ tracking: false });
+      dir = sigdataDir(config.data);
+      const [, name] = splitTarget(args[0]);
+      const task = taskName(opts.cmd);
+      const pnDir = path.join(dir, name.replaceAll("/", "_"));
+      const found = existsSync(pnDir)
+        ? readdirSync(pnDir)
+            .filter((f) => f.startsWith(`${task}.`) && f.endsWith(".json"))
+            .map((f) => path.join(pnDir, f))
+            .sort((x, y) => statSync(x).mtimeMs - statSync(y).mtimeMs)
+        : [];
+      if (found.length < 2) {
+        throw new Error(
+          `Only ${found.length} signature${found.length === 1 ? "" : "s"} of ${name}:${task} recorded; run \`kiln sigs ${name} -c ${task}\` before and after a change`,
+        );
+      }
+      [a, b] = found.slice(-2);
+    } else {
+      throw new Error("give TARGET (with -c TASK) or two sigdata files");
+    }
+    const lookup = (pnid: string, hash: string) => {
+      const file = sigdataFile(dir, pnid, hash);
+      return existsSync(file) ? readSig(file) : undefined;
+    };
+    const lines = compareSigData(readSig(a), readSig(b), lookup);
+    if (lines.length === 0) out("No differences found");
+    for (const l of lines) out(l);
   } catch (e) {
     fail(e);
   }

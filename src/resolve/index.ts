@@ -16,5 +16,5 @@ export {
   type RecipeListing,
 } from "./layer-report.js";
 export { type Candidate, NoProvider, ProviderIndex } from "./providers.js";
-export { type ParsedTree, parseTree, splitTarget, targetData } from "./targets.js";
+export { type ParsedTree, parseTree, recipeData, splitTarget, targetData } from "./targets.js";
 export { TaskData, type TaskEntry, taskId } from "./taskdata.js";

@@ -84,3 +84,19 @@ export function targetData(
   if (!data) throw new Error(`kiln internal error: variant '${variant}' of ${file} was not produced`);
   return { data, recipe: best };
 }
+
+/** The finalised datastore of one target by its recipe name ("virtual:native:/path/x.bb", "mc:..."). */
+export function recipeData(
+  ev: Evaluator,
+  configs: Map<string, Configuration>,
+  tree: ParsedTree,
+  name: string,
+): DataStore {
+  const { file, variant, mc } = splitVirtualName(name);
+  const config = configs.get(mc);
+  if (!config) throw new NoProvider(`Multiconfig '${mc}' is not enabled (BBMULTICONFIG)`);
+  const appends = appendsFor(file, tree.appends.get(mc) ?? []);
+  const data = parseRecipeFile(ev, config, file, appends, variant || "default", true).get(variant);
+  if (!data) throw new Error(`kiln internal error: variant '${variant}' of ${file} was not produced`);
+  return data;
+}

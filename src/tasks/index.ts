@@ -1,5 +1,7 @@
 // tasks: the task graph of a build (task flags resolved into dependencies) and its output files.
 export { type DepGraphFiles, renderDepGraph } from "./depgraph.js";
+export { compareSigData, type SigLookup } from "./diffsigs.js";
 export { buildTaskGraph, fnOf, type GraphTarget, type TaskGraph, taskOf } from "./graph.js";
 export { initShellParser, shellExecs } from "./shell.js";
 export { type RecipeSignatures, recipeSignatures, type VarSignature } from "./signatures.js";
+export { computeTaskHashes, fileChecksums, type SigData, type TaskFacts } from "./taskhash.js";

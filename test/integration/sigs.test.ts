@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -68,6 +68,60 @@ test("a change reaches exactly the tasks whose signature includes it", () => {
       .filter((t) => before[t] !== after[t])
       .sort();
     assert.deepEqual(changed, ["do_build", "do_compile", "do_configure", "do_fetch"]);
+  } finally {
+    rmSync(conf);
+    appendFileSync(conf, original);
+  }
+});
+
+/** Task → task hash of every task in app's build graph, from the signature data kiln keeps. */
+function taskHashes(): Map<string, string> {
+  const r = spawnSync(process.execPath, [KILN, "sigs", "app", "-c", "build"], {
+    cwd: dir,
+    encoding: "utf8",
+    env,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const sigdir = path.join(dir, "tmp/kiln/sigdata");
+  const hashes = new Map<string, string>();
+  for (const pn of readdirSync(sigdir)) {
+    const files = readdirSync(path.join(sigdir, pn)).map((f) => path.join(sigdir, pn, f));
+    files.sort((x, y) => statSync(x).mtimeMs - statSync(y).mtimeMs);
+    for (const f of files) {
+      const sig = JSON.parse(readFileSync(f, "utf8")) as { task: string; taskhash: string };
+      hashes.set(`${pn}:${sig.task}`, sig.taskhash);
+    }
+  }
+  return hashes;
+}
+
+test("task hashes change exactly along the graph, and diffsigs says why", () => {
+  rmSync(path.join(dir, "tmp/kiln/sigdata"), { recursive: true, force: true });
+  const before = taskHashes();
+  const conf = path.join(dir, "conf/local.conf");
+  const original = readFileSync(conf, "utf8");
+  try {
+    // EXTRA_OEMAKE reaches do_compile through oe_runmake; the tasks after it follow.
+    appendFileSync(conf, 'EXTRA_OEMAKE:append = " V=2"\n');
+    const after = taskHashes();
+    const changed = [...before.keys()].filter((t) => before.get(t) !== after.get(t)).sort();
+    assert.deepEqual(changed, [
+      "app:do_build",
+      "app:do_compile",
+      "app:do_configure",
+      "app:do_install",
+      "tool:do_compile",
+      "tool:do_install",
+    ]);
+    const r = spawnSync(process.execPath, [KILN, "diffsigs", "app", "-c", "install"], {
+      cwd: dir,
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Hash for task dependency app:do_compile changed from \w+ to \w+$/m);
+    assert.match(r.stdout, /^ {4}Variable EXTRA_OEMAKE value changed:\n {4}"-j4 \{\+V=2\+\}"$/m);
+    assert.match(r.stdout, /Hash for task dependency tool:do_install changed/);
   } finally {
     rmSync(conf);
     appendFileSync(conf, original);
