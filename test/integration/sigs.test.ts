@@ -127,3 +127,29 @@ test("task hashes change exactly along the graph, and diffsigs says why", () => 
     appendFileSync(conf, original);
   }
 });
+
+test("a file named by [file-checksums] changes the task hash, not the base hash", () => {
+  const data = path.join(dir, "meta-s/recipes/tool/files/data.txt");
+  const baseBefore = sigs("tool").basehash;
+  rmSync(path.join(dir, "tmp/kiln/sigdata"), { recursive: true, force: true });
+  const before = taskHashes();
+  const original = readFileSync(data, "utf8");
+  try {
+    appendFileSync(data, "second version\n");
+    assert.deepEqual(sigs("tool").basehash, baseBefore);
+    const after = taskHashes();
+    const changed = [...before.keys()].filter((t) => before.get(t) !== after.get(t));
+    assert.ok(changed.includes("tool:do_fetch"), changed.join(" "));
+    assert.ok(!changed.includes("app:do_fetch"), changed.join(" "));
+    const r = spawnSync(process.execPath, [KILN, "diffsigs", "tool", "-c", "fetch"], {
+      cwd: dir,
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Checksum for file data\.txt changed from [0-9a-f]{32} to [0-9a-f]{32}$/m);
+  } finally {
+    rmSync(data);
+    appendFileSync(data, original);
+  }
+});
