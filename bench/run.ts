@@ -7,8 +7,8 @@ import path from "node:path";
 import { DataStore, type Reporter } from "../src/data/index.js";
 import { Evaluator, parseConfigurations } from "../src/parse/index.js";
 import { PythonRuntime } from "../src/python/index.js";
-import { parseTree, TaskData } from "../src/resolve/index.js";
-import { buildTaskGraph, renderDepGraph } from "../src/tasks/index.js";
+import { parseTree } from "../src/resolve/index.js";
+import { prepareTaskGraph, renderDepGraph } from "../src/tasks/index.js";
 import { generateBuildDir } from "./generate.js";
 
 const quiet: Reporter = { warn: () => {}, error: () => {} };
@@ -59,10 +59,7 @@ async function main(): Promise<void> {
     // The task graph of the recipe at the end of the DEPENDS chain (every recipe is in it).
     t0 = process.hrtime.bigint();
     const target = `pkg${recipes - 1}`;
-    const taskData = new TaskData(warm.indexes.get("")!, configs.get("")!.data, quiet, true);
-    taskData.addTarget(target);
-    taskData.addUnresolved();
-    const graph = buildTaskGraph(taskData, warm.indexes.get("")!, [{ name: target, task: "do_build" }]);
+    const { graph } = prepareTaskGraph(warm, configs, quiet, [target], "build");
     const dot = renderDepGraph(graph, warm.indexes).taskDepends;
     const edges = dot.split("\n").filter((l) => l.includes(" -> ")).length;
     line(`task graph of ${target} (${graph.depends.size} tasks, ${edges} edges)`, `${ms(t0).toFixed(0)} ms`);

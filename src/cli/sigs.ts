@@ -8,14 +8,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import path from "node:path";
 import type { DataStore } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
-import { parseTree, recipeData, splitTarget, TaskData, targetData } from "../resolve/index.js";
+import { parseTree, recipeData, splitTarget, targetData } from "../resolve/index.js";
 import { pySplit } from "../syntax/index.js";
 import {
-  buildTaskGraph,
   compareSigData,
   computeTaskHashes,
   fnOf,
   initShellParser,
+  prepareTaskGraph,
   type RecipeSignatures,
   recipeSignatures,
   type SigData,
@@ -60,13 +60,12 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
 
     const task = taskName(opts.cmd);
     const [mc, name] = splitTarget(target);
-    const index = tree.indexes.get(mc);
-    const mcConfig = configs.get(mc);
-    if (!index || !mcConfig) throw new Error(`Multiconfig '${mc}' is not enabled (BBMULTICONFIG)`);
-    const taskData = new TaskData(index, mcConfig.data, reporter, true);
-    taskData.addTarget(name);
-    taskData.addUnresolved();
-    const graph = buildTaskGraph(taskData, index, [{ name, task }]);
+    const { graph, parts } = prepareTaskGraph(tree, configs, reporter, [target], task);
+    const taskData = parts.get(mc)!.taskData;
+    const indexOf = (fn: string) => {
+      for (const p of parts.values()) if (p.index.byName.has(fn)) return p.index;
+      throw new Error(`kiln internal error: no recipe ${fn}`);
+    };
 
     // Every recipe of the graph is parsed in full once, for its signatures and task flags.
     const perRecipe = new Map<string, { d: DataStore; signatures: RecipeSignatures; info: RecipeInfo }>();
@@ -74,7 +73,7 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
       let r = perRecipe.get(fn);
       if (!r) {
         const d = recipeData(ev, configs, tree, fn);
-        r = { d, signatures: recipeSignatures(d), info: index.byName.get(fn) as RecipeInfo };
+        r = { d, signatures: recipeSignatures(d), info: indexOf(fn).byName.get(fn) as RecipeInfo };
         perRecipe.set(fn, r);
       }
       return r;

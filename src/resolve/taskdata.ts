@@ -40,6 +40,8 @@ export class TaskData {
   readonly failedDeps = new Set<string>();
   readonly failedRdeps = new Set<string>();
   readonly externalTargets: string[] = [];
+  /** [mcdepends] entries ("mc:FROM:TO:pn:task") of every task seen. */
+  readonly mcdepends: string[] = [];
   private readonly ignored: string[];
 
   constructor(
@@ -61,6 +63,11 @@ export class TaskData {
     return this.ignored.some((entry) =>
       entry.startsWith("^") || entry.endsWith("$") ? pyMatch(pyRegExp(entry), name) : entry === name,
     );
+  }
+
+  /** Add the providers of a name another multiconfig's [mcdepends] needs. */
+  addMcDependency(item: string): void {
+    this.addProvider(item);
   }
 
   /** Add a target the user asked for; a missing provider is an error (NoProvider). */
@@ -219,6 +226,14 @@ export class TaskData {
     };
     const tasks = taskDeps.tasks ?? [];
     for (const task of tasks) {
+      for (const dep of pySplit(flag("mcdepends", task) ?? "")) {
+        if (dep.split(":").length !== 5) {
+          throw new NoProvider(
+            `Error for ${fn}:${task}[mcdepends], multiconfig dependency ${dep} does not contain exactly four  ':' characters.\n Task 'mcdepends' should be specified in the form 'mc:fromMC:toMC:packagename:task'`,
+          );
+        }
+        if (!this.mcdepends.includes(dep)) this.mcdepends.push(dep);
+      }
       this.taskEntries.set(taskId(fn, task), {
         tdepends: (taskDeps.parents?.[task] ?? []).filter((p) => tasks.includes(p)).map((p) => taskId(fn, p)),
         idepends: named("depends", task, (n) => seen(this.buildTargets, n)),

@@ -16,8 +16,9 @@ export function taskOf(tid: string): string {
   return tid.slice(tid.lastIndexOf(":") + 1);
 }
 
-/** A requested target: a name TaskData resolved and the task to run ("do_x-": its dependencies only). */
+/** A requested target: a name TaskData resolved in a multiconfig and the task to run ("do_x-": its dependencies only). */
 export interface GraphTarget {
+  mc: string;
   name: string;
   task: string;
 }
@@ -27,89 +28,116 @@ export interface TaskGraph {
   depends: Map<string, Set<string>>;
 }
 
-/** Build the dependency sets of every task, then keep what the targets need. */
-export function buildTaskGraph(taskData: TaskData, index: ProviderIndex, targets: GraphTarget[]): TaskGraph {
-  const entries = taskData.taskEntries;
-  const flagsOf = (fn: string): TaskDeps => (index.byName.get(fn) as RecipeInfo).deps!.taskDeps;
-  const flag = (fn: string, name: string, task: string) =>
-    (flagsOf(fn)[name] as Record<string, string> | undefined)?.[task];
-  const first = (targetsMap: Map<string, string[]>, name: string) => {
-    const fns = targetsMap.get(name);
-    return fns && fns.length > 0 ? fns[0] : undefined;
-  };
-  const addFrom = (
-    targetsMap: Map<string, string[]>,
-    names: string[],
-    tasks: string[],
-    into: Set<string>,
-  ) => {
-    for (const name of names) {
-      const fn = first(targetsMap, name);
-      if (!fn) continue;
-      for (const task of tasks) {
-        const t = taskId(fn, task);
-        if (entries.has(t)) into.add(t);
-      }
-    }
-  };
+/** The resolved recipes of one multiconfig. */
+export interface GraphPart {
+  taskData: TaskData;
+  index: ProviderIndex;
+}
 
+/** Build the dependency sets of every task of every multiconfig, then keep what the targets need. */
+export function buildTaskGraph(parts: Map<string, GraphPart>, targets: GraphTarget[]): TaskGraph {
   const depends = new Map<string, Set<string>>();
   const recursive = new Map<string, string[]>();
   const recursiveItasks = new Map<string, string[]>();
   const selfRef = new Set<string>();
-  for (const [tid, entry] of entries) {
-    const fn = fnOf(tid);
-    const task = taskOf(tid);
-    const deps = new Set<string>();
-    depends.set(tid, deps);
-    if (taskData.failedFns.has(fn)) continue;
-    for (const t of entry.tdepends) deps.add(t);
-    const deptask = flag(fn, "deptask", task);
-    if (deptask !== undefined)
-      addFrom(taskData.buildTargets, taskData.depids.get(fn)!, pySplit(deptask), deps);
-    const rdeptask = flag(fn, "rdeptask", task);
-    if (rdeptask !== undefined)
-      addFrom(taskData.runTargets, taskData.rdepids.get(fn)!, pySplit(rdeptask), deps);
-    for (const [name, depTask] of entry.idepends) {
-      if (taskData.failedDeps.has(name)) continue;
-      const provider = first(taskData.buildTargets, name);
-      if (!provider) continue;
-      const t = taskId(provider, depTask);
-      deps.add(t);
-      if (!entries.has(t))
-        throw new NoProvider(
-          `Task ${task} in ${fn} depends upon non-existent task ${depTask} in ${provider}`,
-        );
+  for (const [mc, { taskData, index }] of parts) {
+    const entries = taskData.taskEntries;
+    const flagsOf = (fn: string): TaskDeps => (index.byName.get(fn) as RecipeInfo).deps!.taskDeps;
+    const flag = (fn: string, name: string, task: string) =>
+      (flagsOf(fn)[name] as Record<string, string> | undefined)?.[task];
+    const first = (targetsMap: Map<string, string[]>, name: string) => {
+      const fns = targetsMap.get(name);
+      return fns && fns.length > 0 ? fns[0] : undefined;
+    };
+    const addFrom = (
+      targetsMap: Map<string, string[]>,
+      names: string[],
+      tasks: string[],
+      into: Set<string>,
+    ) => {
+      for (const name of names) {
+        const fn = first(targetsMap, name);
+        if (!fn) continue;
+        for (const task of tasks) {
+          const t = taskId(fn, task);
+          if (entries.has(t)) into.add(t);
+        }
+      }
+    };
+
+    for (const [tid, entry] of entries) {
+      const fn = fnOf(tid);
+      const task = taskOf(tid);
+      const deps = new Set<string>();
+      depends.set(tid, deps);
+      if (taskData.failedFns.has(fn)) continue;
+      // [mcdepends]: as BitBake does, any task with the flag gets every multiconfig dependency
+      // declared in this multiconfig.
+      if (flag(fn, "mcdepends", task) !== undefined) {
+        for (const dep of taskData.mcdepends) {
+          const [, from, to, pn, depTask] = dep.split(":");
+          const other = parts.get(to);
+          if (!other) {
+            throw new NoProvider(
+              `Multiconfig '${to}' is referenced in multiconfig dependency '${dep}' but not enabled in BBMULTICONFIG?`,
+            );
+          }
+          if (from !== mc) continue;
+          const provider = first(other.taskData.buildTargets, pn);
+          const t = provider ? taskId(provider, depTask) : undefined;
+          if (!t || !other.taskData.taskEntries.has(t))
+            throw new NoProvider(`Task mcdepends on non-existent task ${t ?? `${pn}:${depTask}`}`);
+          deps.add(t);
+        }
+      }
+      for (const t of entry.tdepends) deps.add(t);
+      const deptask = flag(fn, "deptask", task);
+      if (deptask !== undefined)
+        addFrom(taskData.buildTargets, taskData.depids.get(fn)!, pySplit(deptask), deps);
+      const rdeptask = flag(fn, "rdeptask", task);
+      if (rdeptask !== undefined)
+        addFrom(taskData.runTargets, taskData.rdepids.get(fn)!, pySplit(rdeptask), deps);
+      for (const [name, depTask] of entry.idepends) {
+        if (taskData.failedDeps.has(name)) continue;
+        const provider = first(taskData.buildTargets, name);
+        if (!provider) continue;
+        const t = taskId(provider, depTask);
+        deps.add(t);
+        if (!entries.has(t))
+          throw new NoProvider(
+            `Task ${task} in ${fn} depends upon non-existent task ${depTask} in ${provider}`,
+          );
+      }
+      for (const [name, depTask] of entry.irdepends) {
+        const provider = first(taskData.runTargets, name);
+        if (!provider) continue;
+        const t = taskId(provider, depTask);
+        deps.add(t);
+        if (!entries.has(t))
+          throw new NoProvider(
+            `Task ${task} in ${fn} rdepends upon non-existent task ${depTask} in ${provider}`,
+          );
+      }
+      const recrdeptask = flag(fn, "recrdeptask", task);
+      if (recrdeptask !== undefined) {
+        const names = pySplit(recrdeptask);
+        recursive.set(tid, names);
+        addFrom(taskData.buildTargets, taskData.depids.get(fn)!, names, deps);
+        addFrom(taskData.runTargets, taskData.rdepids.get(fn)!, names, deps);
+        if (names.includes(task)) selfRef.add(tid);
+        const recideptask = flag(fn, "recideptask", task);
+        if (recideptask !== undefined)
+          recursiveItasks.set(
+            tid,
+            pySplit(recideptask).map((t) => taskId(fn, t)),
+          );
+      }
+      deps.delete(tid);
     }
-    for (const [name, depTask] of entry.irdepends) {
-      const provider = first(taskData.runTargets, name);
-      if (!provider) continue;
-      const t = taskId(provider, depTask);
-      deps.add(t);
-      if (!entries.has(t))
-        throw new NoProvider(
-          `Task ${task} in ${fn} rdepends upon non-existent task ${depTask} in ${provider}`,
-        );
-    }
-    const recrdeptask = flag(fn, "recrdeptask", task);
-    if (recrdeptask !== undefined) {
-      const names = pySplit(recrdeptask);
-      recursive.set(tid, names);
-      addFrom(taskData.buildTargets, taskData.depids.get(fn)!, names, deps);
-      addFrom(taskData.runTargets, taskData.rdepids.get(fn)!, names, deps);
-      if (names.includes(task)) selfRef.add(tid);
-      const recideptask = flag(fn, "recideptask", task);
-      if (recideptask !== undefined)
-        recursiveItasks.set(
-          tid,
-          pySplit(recideptask).map((t) => taskId(fn, t)),
-        );
-    }
-    deps.delete(tid);
   }
 
   expandRecursive(depends, recursive, recursiveItasks, selfRef);
-  return { depends: prune(depends, taskData, targets) };
+  return { depends: prune(depends, parts, targets) };
 }
 
 /**
@@ -204,7 +232,7 @@ function expandRecursive(
 /** Keep the tasks the targets need (all their dependencies, recursively). */
 function prune(
   depends: Map<string, Set<string>>,
-  taskData: TaskData,
+  parts: Map<string, GraphPart>,
   targets: GraphTarget[],
 ): Map<string, Set<string>> {
   const active = new Set<string>();
@@ -218,6 +246,7 @@ function prune(
     }
   };
   for (const target of targets) {
+    const taskData = parts.get(target.mc)!.taskData;
     const fns = taskData.buildTargets.get(target.name);
     if (!fns?.length || taskData.failedDeps.has(target.name)) continue;
     const fn = fns[0];
@@ -233,7 +262,8 @@ function prune(
   }
   const kept = new Map<string, Set<string>>();
   for (const [tid, deps] of depends) if (active.has(tid)) kept.set(tid, deps);
-  if (kept.size === 0 && taskData.taskEntries.size > 0) {
+  const anyTasks = [...parts.values()].some((p) => p.taskData.taskEntries.size > 0);
+  if (kept.size === 0 && anyTasks) {
     throw new NoProvider("No active tasks and not in --continue mode?! Please report this bug.");
   }
   return kept;

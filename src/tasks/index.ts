@@ -1,7 +1,8 @@
 // tasks: the task graph of a build (task flags resolved into dependencies) and its output files.
 export { type DepGraphFiles, renderDepGraph } from "./depgraph.js";
 export { compareSigData, type SigLookup } from "./diffsigs.js";
-export { buildTaskGraph, fnOf, type GraphTarget, type TaskGraph, taskOf } from "./graph.js";
+export { buildTaskGraph, fnOf, type GraphPart, type GraphTarget, type TaskGraph, taskOf } from "./graph.js";
+export { type PreparedGraph, prepareTaskGraph } from "./prepare.js";
 export { initShellParser, shellExecs } from "./shell.js";
 export { type RecipeSignatures, recipeSignatures, type VarSignature } from "./signatures.js";
 export { computeTaskHashes, fileChecksums, type SigData, type TaskFacts } from "./taskhash.js";

@@ -1,0 +1,74 @@
+// From target names to the task graph, as `bitbake -g` / `bitbake` prepare it: targets
+// ("name", "name:do_task", "mc:NAME:target"), a TaskData per multiconfig, providers for
+// multiconfig dependencies ([mcdepends]) until nothing new appears, then the graph.
+
+import type { Reporter } from "../data/index.js";
+import type { Configuration } from "../parse/index.js";
+import { NoProvider, type ParsedTree, splitTarget, TaskData } from "../resolve/index.js";
+import { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
+
+export interface PreparedGraph {
+  graph: TaskGraph;
+  parts: Map<string, GraphPart>;
+  targets: GraphTarget[];
+}
+
+export function prepareTaskGraph(
+  tree: ParsedTree,
+  configs: Map<string, Configuration>,
+  reporter: Reporter,
+  names: string[],
+  defaultTask: string,
+): PreparedGraph {
+  const task = defaultTask.startsWith("do_") ? defaultTask : `do_${defaultTask}`;
+  const parts = new Map<string, GraphPart>();
+  for (const [mc, config] of configs) {
+    parts.set(mc, {
+      taskData: new TaskData(tree.indexes.get(mc)!, config.data, reporter, true),
+      index: tree.indexes.get(mc)!,
+    });
+  }
+  const targets: GraphTarget[] = [];
+  for (const raw of names) {
+    const [mc, rest] = splitTarget(raw.replace(/^multiconfig:/, "mc:"));
+    const part = parts.get(mc);
+    if (!part) {
+      throw new NoProvider(
+        `Multiconfig dependency ${raw} depends on nonexistent multiconfig configuration named ${mc}`,
+      );
+    }
+    const cut = rest.indexOf(":do_");
+    const name = cut >= 0 ? rest.slice(0, cut) : rest;
+    let wanted = cut >= 0 ? rest.slice(cut + 1) : task;
+    if (!wanted.startsWith("do_")) wanted = `do_${wanted}`;
+    part.taskData.addTarget(name);
+    targets.push({ mc, name, task: wanted });
+  }
+  const withMcDepends = [...parts.values()].some((p) => p.taskData.mcdepends.length > 0);
+  if (withMcDepends || parts.size > 1) {
+    const seen = new Set<string>();
+    for (let fresh = true; fresh; ) {
+      const mcdeps = new Set<string>();
+      for (const p of parts.values()) {
+        p.taskData.addUnresolved();
+        for (const dep of p.taskData.mcdepends) mcdeps.add(dep);
+      }
+      fresh = false;
+      for (const dep of mcdeps) {
+        if (seen.has(dep)) continue;
+        const [, , to, pn] = dep.split(":");
+        const part = parts.get(to);
+        if (!part) {
+          throw new NoProvider(
+            `Multiconfig dependency ${dep} depends on nonexistent multiconfig configuration named configuration ${to}`,
+          );
+        }
+        part.taskData.addMcDependency(pn);
+        seen.add(dep);
+        fresh = true;
+      }
+    }
+  }
+  for (const p of parts.values()) p.taskData.addUnresolved();
+  return { graph: buildTaskGraph(parts, targets), parts, targets };
+}
