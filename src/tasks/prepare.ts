@@ -5,6 +5,7 @@
 import type { Reporter } from "../data/index.js";
 import type { Configuration } from "../parse/index.js";
 import { NoProvider, type ParsedTree, splitTarget, TaskData } from "../resolve/index.js";
+import { pySplit } from "../syntax/index.js";
 import { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
 
 export interface PreparedGraph {
@@ -28,8 +29,12 @@ export function prepareTaskGraph(
       index: tree.indexes.get(mc)!,
     });
   }
+  const ignored = pySplit(String(configs.get("")?.data.getVar("ASSUME_PROVIDED") ?? ""));
+  for (const n of names) {
+    if (ignored.includes(n)) reporter.warn(`Explicit target "${n}" is in ASSUME_PROVIDED, ignoring`);
+  }
   const targets: GraphTarget[] = [];
-  for (const raw of names) {
+  for (const raw of expandSpecialTargets(names, parts, task, reporter)) {
     const [mc, rest] = splitTarget(raw.replace(/^multiconfig:/, "mc:"));
     const part = parts.get(mc);
     if (!part) {
@@ -71,4 +76,49 @@ export function prepareTaskGraph(
   }
   for (const p of parts.values()) p.taskData.addUnresolved();
   return { graph: buildTaskGraph(parts, targets), parts, targets };
+}
+
+/**
+ * "world": every recipe not excluded from world (EXCLUDE_FROM_WORLD) that has the task, provides
+ * no virtual/ name and shares no provided name with another recipe; "universe": every recipe
+ * name with the task. Both in every multiconfig.
+ */
+function expandSpecialTargets(
+  names: string[],
+  parts: Map<string, GraphPart>,
+  task: string,
+  reporter: Reporter,
+): string[] {
+  const out = names.filter((n) => n !== "world" && n !== "universe");
+  const prefix = (mc: string, pn: string) => (mc ? `mc:${mc}:${pn}` : pn);
+  if (names.includes("world")) {
+    for (const [mc, { index }] of parts) {
+      const world = new Set<string>();
+      for (const info of index.byName.values()) {
+        const deps = info.deps;
+        if (!deps || deps.notWorld || !(deps.taskDeps.tasks ?? []).includes(task)) continue;
+        const provides = index.pnProvides.get(info.pn) ?? [];
+        const terminal = provides.every(
+          (p) =>
+            !p.startsWith("virtual/") &&
+            (index.providers.get(p) ?? []).every((f) => index.byName.get(f)!.pn === info.pn),
+        );
+        if (terminal) world.add(info.pn);
+      }
+      for (const pn of [...world].sort()) out.push(prefix(mc, pn));
+    }
+  }
+  if (names.includes("universe")) {
+    reporter.note?.('The "universe" target is only intended for testing and may produce errors.');
+    for (const [mc, { index }] of parts) {
+      const universe = new Set([...index.byName.values()].filter((i) => i.deps).map((i) => i.pn));
+      for (const pn of universe) {
+        const hasTask = (index.providers.get(pn) ?? []).some((f) =>
+          (index.byName.get(f)!.deps?.taskDeps.tasks ?? []).includes(task),
+        );
+        if (hasTask) out.push(prefix(mc, pn));
+      }
+    }
+  }
+  return out;
 }
