@@ -18,6 +18,8 @@ export interface InlinePython {
   evalInline(code: string, varname: string | null, d: DataStore): string;
   /** What the code reads (variables), calls (functions) and checks with bb.utils.contains. */
   analyse?(code: string): { references: string[]; execs: string[]; contains: Record<string, string[]> };
+  /** Run a recipe's calculate_extra_depends on its DEPENDS names (see PythonRuntime). */
+  extraDepends?(pn: string, body: string, deps: string[], world: string[]): string[];
 }
 
 /** Where the datastore reports warnings and errors that do not stop evaluation. */

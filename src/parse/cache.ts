@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import type { RecipeInfo } from "./recipes.js";
 
 /** Bump when parsing semantics change, so old entries are not used by a new kiln. */
-export const PARSER_VERSION = "kiln-parse-4";
+export const PARSER_VERSION = "kiln-parse-5";
 
 interface FileStamp {
   mtimeNs: string;

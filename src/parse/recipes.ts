@@ -220,6 +220,8 @@ export interface RecipeDeps {
   taskDeps: TaskDeps;
   /** EXCLUDE_FROM_WORLD is set. */
   notWorld: boolean;
+  /** The expanded text of calculate_extra_depends, which adds to DEPENDS when the graph is made. */
+  extraDependsFunc?: string;
 }
 
 /** Read a recipe's dependency facts the way BitBake's recipe cache does. */
@@ -250,6 +252,7 @@ function recipeDeps(d: DataStore, pn: string): RecipeDeps {
       (d.getVar("_task_deps", false) as TaskDeps | undefined) ?? { tasks: [], parents: {} },
     ),
     notWorld: ["1", "yes", "y", "true", "t", "on"].includes(get("EXCLUDE_FROM_WORLD").toLowerCase()),
+    ...(get("calculate_extra_depends") ? { extraDependsFunc: get("calculate_extra_depends") } : {}),
   };
 }
 

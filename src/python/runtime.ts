@@ -40,6 +40,7 @@ interface RuntimeFunctions {
   restoreHandlers: PyCallable;
   fireMultiConfigParsed: PyCallable;
   analyse: PyCallable;
+  runExtraDepends: PyCallable;
 }
 
 /** What a piece of Python reads and calls (see kiln_codeparser.py). */
@@ -81,6 +82,7 @@ export class PythonRuntime implements InlinePython {
       restoreHandlers: get("restore_handlers"),
       fireMultiConfigParsed: get("fire_multiconfig_parsed"),
       analyse: pyodide.pyimport("kiln_codeparser").analyse_json as PyCallable,
+      runExtraDepends: get("run_extra_depends"),
     };
   }
 
@@ -129,6 +131,15 @@ export class PythonRuntime implements InlinePython {
         info.traceback,
       );
     }
+  }
+
+  /**
+   * Run a recipe's calculate_extra_depends (its expanded text) on its DEPENDS names; the names
+   * after it ran (BitBake's TaskData.add_extra_deps).
+   */
+  extraDepends(pn: string, body: string, deps: string[], world: string[]): string[] {
+    const name = `_${pn.replaceAll("-", "_")}_calculate_extra_depends`;
+    return JSON.parse(this.call(this.fns.runExtraDepends, name, body, deps, world, pn) as string) as string[];
   }
 
   private readonly analyses = new Map<string, CodeAnalysis>();

@@ -264,6 +264,28 @@ export class ProviderIndex {
     return this.bestOfPn(name, config, reporter).preferred;
   }
 
+  /**
+   * The names a "world" build means (BitBake's buildWorldTargetList): every available recipe not
+   * excluded from world (and having `task`, when one is given) that provides no virtual/ name and
+   * shares no provided name with another recipe. Sorted.
+   */
+  worldTargets(task?: string): string[] {
+    const world = new Set<string>();
+    for (const info of this.byName.values()) {
+      const deps = info.deps;
+      if (!deps || deps.notWorld) continue;
+      if (task && !(deps.taskDeps.tasks ?? []).includes(task)) continue;
+      const provides = this.pnProvides.get(info.pn) ?? [];
+      const terminal = provides.every(
+        (p) =>
+          !p.startsWith("virtual/") &&
+          (this.providers.get(p) ?? []).every((f) => this.byName.get(f)!.pn === info.pn),
+      );
+      if (terminal) world.add(info.pn);
+    }
+    return [...world].sort();
+  }
+
   /** Every recipe that could provide a runtime name (BitBake's getRuntimeProviders). */
   runtimeProviders(rdep: string): string[] {
     const known = this.runtimeMemo.get(rdep);

@@ -43,6 +43,7 @@ export class TaskData {
   /** [mcdepends] entries ("mc:FROM:TO:pn:task") of every task seen. */
   readonly mcdepends: string[] = [];
   private readonly ignored: string[];
+  private world?: string[];
 
   constructor(
     private readonly index: ProviderIndex,
@@ -240,7 +241,14 @@ export class TaskData {
         irdepends: named("rdepends", task, (n) => seen(this.runTargets, n)),
       });
     }
-    const depends = [...new Set(deps.depends)];
+    let depends = [...new Set(deps.depends)];
+    // calculate_extra_depends (meta-world-pkgdata's) adds names, knowing the world targets.
+    if (deps.extraDependsFunc && this.config.python?.extraDepends) {
+      this.world ??= this.index.worldTargets();
+      depends = [
+        ...new Set(this.config.python.extraDepends(this.info(fn).pn, deps.extraDependsFunc, depends, this.world)),
+      ];
+    }
     const rdepends = new Set<string>();
     for (const pkg of deps.packages) {
       for (const n of [...deps.rdepends, ...(deps.rdependsPkg[pkg] ?? [])]) rdepends.add(n);

@@ -92,21 +92,7 @@ function expandSpecialTargets(
   const out = names.filter((n) => n !== "world" && n !== "universe");
   const prefix = (mc: string, pn: string) => (mc ? `mc:${mc}:${pn}` : pn);
   if (names.includes("world")) {
-    for (const [mc, { index }] of parts) {
-      const world = new Set<string>();
-      for (const info of index.byName.values()) {
-        const deps = info.deps;
-        if (!deps || deps.notWorld || !(deps.taskDeps.tasks ?? []).includes(task)) continue;
-        const provides = index.pnProvides.get(info.pn) ?? [];
-        const terminal = provides.every(
-          (p) =>
-            !p.startsWith("virtual/") &&
-            (index.providers.get(p) ?? []).every((f) => index.byName.get(f)!.pn === info.pn),
-        );
-        if (terminal) world.add(info.pn);
-      }
-      for (const pn of [...world].sort()) out.push(prefix(mc, pn));
-    }
+    for (const [mc, { index }] of parts) for (const pn of index.worldTargets(task)) out.push(prefix(mc, pn));
   }
   if (names.includes("universe")) {
     reporter.note?.('The "universe" target is only intended for testing and may produce errors.');

@@ -344,6 +344,15 @@ def exec_code(text, handle, filename="<code>"):
     exec(compiled, _context, {"d": wrap(handle)})
 
 
+def run_extra_depends(funcname, body, deps, world, pn):
+    """A recipe's calculate_extra_depends: called with its DEPENDS list (which it extends), the
+    world target names and its own PN; returns the list as JSON."""
+    params = {"deps": list(deps.to_py()), "world_target": set(world.to_py()), "self_pn": pn}
+    code = "def %s(%s):\n%s\n\n%s(%s)" % (funcname, ", ".join(params), body, funcname, ", ".join(params))
+    exec(compile(code, funcname, "exec"), _context, params)
+    return json.dumps(params["deps"])
+
+
 def add_pylib(libdir, namespace, global_modules):
     """Make a layer's Python library importable and visible to metadata (BitBake's addpylib)."""
     import importlib
