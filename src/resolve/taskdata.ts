@@ -246,7 +246,9 @@ export class TaskData {
     if (deps.extraDependsFunc && this.config.python?.extraDepends) {
       this.world ??= this.index.worldTargets();
       depends = [
-        ...new Set(this.config.python.extraDepends(this.info(fn).pn, deps.extraDependsFunc, depends, this.world)),
+        ...new Set(
+          this.config.python.extraDepends(this.info(fn).pn, deps.extraDependsFunc, depends, this.world),
+        ),
       ];
     }
     const rdepends = new Set<string>();
