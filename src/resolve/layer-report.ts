@@ -109,6 +109,13 @@ interface Version {
   pv: string;
 }
 
+/** One file offering a recipe name: its version, its parse result (none when skipped), its path. */
+interface Offer {
+  version: Version;
+  info: RecipeInfo | undefined;
+  file: string;
+}
+
 /**
  * Recipes by name with the file of each version, the preferred one first; skipped recipes are
  * included with their reason, their names and versions guessed from the file name.
@@ -129,9 +136,9 @@ export function listRecipes(
     infos.filter((i) => i.skipped !== undefined && i.variant === "").map((i) => [i.file, i.skipped!]),
   );
 
-  const all = new Map<string, Array<{ version: Version; info: RecipeInfo | undefined; file: string }>>();
-  const preferred = new Map<string, { version: Version; info: RecipeInfo | undefined; file: string }>();
-  const add = (pn: string, entry: { version: Version; info: RecipeInfo | undefined; file: string }) => {
+  const all = new Map<string, Offer[]>();
+  const preferred = new Map<string, Offer>();
+  const add = (pn: string, entry: Offer) => {
     const list = all.get(pn) ?? [];
     all.set(pn, list);
     list.push(entry);

@@ -283,18 +283,16 @@ export class TaskData {
   private failFn(fn: string, missing: string[] = []): void {
     if (this.failedFns.has(fn)) return;
     this.failedFns.add(fn);
-    for (const [target, fns] of this.buildTargets) {
-      const at = fns.indexOf(fn);
-      if (at < 0) continue;
-      fns.splice(at, 1);
-      if (fns.length === 0) this.removeBuildTarget(target, missing);
-    }
-    for (const [target, fns] of this.runTargets) {
-      const at = fns.indexOf(fn);
-      if (at < 0) continue;
-      fns.splice(at, 1);
-      if (fns.length === 0) this.removeRunTarget(target, missing);
-    }
+    const drop = (targets: Map<string, string[]>, remove: (target: string) => void) => {
+      for (const [target, fns] of targets) {
+        const at = fns.indexOf(fn);
+        if (at < 0) continue;
+        fns.splice(at, 1);
+        if (fns.length === 0) remove(target);
+      }
+    };
+    drop(this.buildTargets, (t) => this.removeBuildTarget(t, missing));
+    drop(this.runTargets, (t) => this.removeRunTarget(t, missing));
   }
 
   private removeBuildTarget(target: string, missing: string[] = []): void {

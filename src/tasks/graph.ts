@@ -97,27 +97,22 @@ export function buildTaskGraph(parts: Map<string, GraphPart>, targets: GraphTarg
       const rdeptask = flag(fn, "rdeptask", task);
       if (rdeptask !== undefined)
         addFrom(taskData.runTargets, taskData.rdepids.get(fn)!, pySplit(rdeptask), deps);
-      for (const [name, depTask] of entry.idepends) {
-        if (taskData.failedDeps.has(name)) continue;
-        const provider = first(taskData.buildTargets, name);
-        if (!provider) continue;
-        const t = taskId(provider, depTask);
-        deps.add(t);
-        if (!entries.has(t))
-          throw new NoProvider(
-            `Task ${task} in ${fn} depends upon non-existent task ${depTask} in ${provider}`,
-          );
-      }
-      for (const [name, depTask] of entry.irdepends) {
-        const provider = first(taskData.runTargets, name);
-        if (!provider) continue;
-        const t = taskId(provider, depTask);
-        deps.add(t);
-        if (!entries.has(t))
-          throw new NoProvider(
-            `Task ${task} in ${fn} rdepends upon non-existent task ${depTask} in ${provider}`,
-          );
-      }
+      // [depends] / [rdepends]: "name:task", the name resolved through (runtime) providers.
+      const named = (list: Array<[string, string]>, targetsMap: Map<string, string[]>, verb: string) => {
+        for (const [name, depTask] of list) {
+          if (verb === "depends" && taskData.failedDeps.has(name)) continue;
+          const provider = first(targetsMap, name);
+          if (!provider) continue;
+          const t = taskId(provider, depTask);
+          deps.add(t);
+          if (!entries.has(t))
+            throw new NoProvider(
+              `Task ${task} in ${fn} ${verb} upon non-existent task ${depTask} in ${provider}`,
+            );
+        }
+      };
+      named(entry.idepends, taskData.buildTargets, "depends");
+      named(entry.irdepends, taskData.runTargets, "rdepends");
       const recrdeptask = flag(fn, "recrdeptask", task);
       if (recrdeptask !== undefined) {
         const names = pySplit(recrdeptask);
