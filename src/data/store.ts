@@ -860,12 +860,16 @@ export function expandKeys(d: DataStore): void {
 
 /** Python's default string ordering (by code point). */
 export function pyCompare(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return (x[i].codePointAt(0) ?? 0) - (y[i].codePointAt(0) ?? 0);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 units order like code points except where a surrogate pair meets a unit above it.
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return (a.codePointAt(i) ?? 0) - (b.codePointAt(i) ?? 0);
   }
-  return x.length - y.length;
+  return a.length - b.length;
 }
 
 function sameList(a: string[], b: string[]): boolean {
