@@ -788,28 +788,6 @@ export class DataStore {
   }
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
-  /** The names keys() gives that contain `part` (cheaper: the others are never collected). */
-  keysContaining(part: string): string[] {
-    const deleted = new Set<string>();
-    const result = new Set<string>();
-    for (let t: VarTable | null = this.table; t; t = t.parent) {
-      for (const [k, entry] of t.own) {
-        if (!k.includes(part) || deleted.has(k)) continue;
-        if (entry.size === 0) deleted.add(k);
-        else result.add(k);
-      }
-    }
-    const out = [...result];
-    const candidates = [...this.overridedata.names()].filter((n) => n.includes(part) && !result.has(n));
-    if (candidates.length) {
-      this.needOverrides();
-      for (const name of candidates) {
-        if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
-      }
-    }
-    return out;
-  }
-
   keys(): string[] {
     const deleted = new Set<string>();
     const result = new Set<string>();
@@ -862,7 +840,8 @@ function* overrideSuffixes(name: string): Generator<[string, string]> {
 /** Rename every key containing `${...}` to its expansion (BitBake's expandKeys). */
 export function expandKeys(d: DataStore): void {
   const todo = new Map<string, string>();
-  for (const key of d.keysContaining("${")) {
+  for (const key of d.keys()) {
+    if (!key.includes("${")) continue;
     const ekey = d.expandString(key);
     if (ekey !== key) todo.set(key, ekey);
   }
