@@ -23,8 +23,15 @@ for args in json.load(open(commands_file)):
     cmd = "cd %s && export LANG=en_US.UTF-8 && /usr/bin/python3 %s/bin/bitbake -g %s" % (
         build, bb, " ".join("'%s'" % a for a in args))
     r = subprocess.run(["su", "kilnref", "-c", cmd], capture_output=True, text=True)
-    entry = {"args": args, "code": r.returncode,
-             "errors": [l for l in (r.stdout + r.stderr).split("\n") if l.startswith("ERROR:")]}
+    lines = (r.stdout + r.stderr).replace(build, "@TOPDIR@").split("\n")
+    # Each ERROR with the indented lines that continue it (close matches).
+    errors = []
+    for l in lines:
+        if l.startswith("ERROR:"):
+            errors.append(l)
+        elif l.startswith("  ") and errors and errors[-1].startswith("ERROR:") and "Close matches:" in errors[-1]:
+            errors[-1] += "\n" + l
+    entry = {"args": args, "code": r.returncode, "errors": errors}
     for f in ("task-depends.dot", "pn-buildlist"):
         p = os.path.join(build, f)
         entry[f] = open(p).read().replace(build, "@TOPDIR@") if os.path.exists(p) else None

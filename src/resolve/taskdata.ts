@@ -6,6 +6,7 @@
 import { type DataStore, FatalError, type Reporter } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
 import { pySplit } from "../syntax/index.js";
+import { closeMatches } from "../util/closematches.js";
 import { pyMatch, pyRegExp } from "../util/pyregex.js";
 import { NoProvider, type ProviderIndex } from "./providers.js";
 
@@ -119,7 +120,7 @@ export class TaskData {
     if (this.isIgnored(item)) return;
     const all = this.index.providers.get(item);
     if (!all) {
-      this.noProvider(item, false, this.skipReasons(item, false));
+      this.noProvider(item, false, this.skipReasons(item, false), this.closeMatches(item));
       throw new NoProvider(item);
     }
     if (this.buildTargets.get(item)?.length) return;
@@ -179,13 +180,28 @@ export class TaskData {
 
   private readonly multipleNoted = new Set<string>();
 
+  /** Names like `item` that something provides (skipped recipes too), and runtime providers of it. */
+  private closeMatches(item: string): string[] {
+    const names = [...this.index.providers.keys(), ...this.index.skipped.map((s) => s.pn)];
+    const found = closeMatches(item, names, 3, 0.7);
+    for (const fn of this.index.runtimeProviders(item)) {
+      const hint = `${this.info(fn).pn} RPROVIDES ${item}`;
+      if (!found.includes(hint)) found.push(hint);
+    }
+    return found;
+  }
+
   /** Report a name nobody provides, with the recipes that asked for it (BitBake's NoProvider event). */
-  private noProvider(item: string, runtime: boolean, reasons: string[]): void {
+  private noProvider(item: string, runtime: boolean, reasons: string[], matches: string[] = []): void {
     const r = runtime ? "R" : "";
     const dependees = runtime ? this.dependees(this.rdepids, item) : this.dependees(this.depids, item);
+    const extra =
+      reasons.length === 0 && matches.length
+        ? `. Close matches:\n  ${[...new Set(matches)].sort().join("\n  ")}`
+        : "";
     let message = dependees.length
-      ? `Nothing ${r}PROVIDES '${item}' (but ${dependees.join(", ")} ${r}DEPENDS on or otherwise requires it)`
-      : `Nothing ${r}PROVIDES '${item}'`;
+      ? `Nothing ${r}PROVIDES '${item}' (but ${dependees.join(", ")} ${r}DEPENDS on or otherwise requires it)${extra}`
+      : `Nothing ${r}PROVIDES '${item}'${extra}`;
     for (const reason of reasons) message += `\n${reason}`;
     this.reporter.error(message);
   }

@@ -6,6 +6,7 @@
 import type { RecipeInfo, TaskDeps } from "../parse/index.js";
 import { NoProvider, type ProviderIndex, type TaskData, taskId } from "../resolve/index.js";
 import { pySplit } from "../syntax/index.js";
+import { closeMatches } from "../util/closematches.js";
 
 /** A task id's recipe part ("fn" of "fn:task"). */
 export function fnOf(tid: string): string {
@@ -250,7 +251,10 @@ function prune(
     const task = onlyDeps ? target.task.slice(0, -1) : target.task;
     const tid = taskId(fn, task);
     if (!depends.has(tid)) {
-      throw new NoProvider(`Task ${task} does not exist for target ${target.name} (${tid})`);
+      const tasks = [...taskData.taskEntries.keys()].filter((t) => fnOf(t) === fn).map(taskOf);
+      const near = closeMatches(task, tasks, 3, 0.7);
+      const extra = near.length ? `. Close matches:\n  ${near.join("\n  ")}` : "";
+      throw new NoProvider(`Task ${task} does not exist for target ${target.name} (${tid})${extra}`);
     }
     if (onlyDeps) for (const d of depends.get(tid)!) mark(d);
     else mark(tid);

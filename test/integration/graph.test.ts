@@ -44,17 +44,18 @@ for (const want of recorded) {
     assert.equal(r.status === 0, want.code === 0, r.stderr);
     assert.equal(read("task-depends.dot"), want["task-depends.dot"]);
     assert.equal(read("pn-buildlist"), want["pn-buildlist"]);
-    // BitBake's error lines each name the problem; kiln must report the same problems.
-    const errors = r.stderr.split("\n").filter((l) => l.startsWith("ERROR:"));
-    for (const line of want.errors.filter((l) => /Nothing R?PROVIDES|does not exist/.test(l))) {
-      const key = line
-        .replaceAll(dir, "@TOPDIR@")
+    // BitBake's error lines each name the problem; kiln must report the same problems, and the
+    // same close matches when it suggests some.
+    const stderr = r.stderr.replaceAll(dir, "@TOPDIR@");
+    for (const error of want.errors.filter((l) => /Nothing R?PROVIDES|does not exist/.test(l))) {
+      const key = error
         .replace(/^ERROR: /, "")
-        .split(" (")[0];
-      assert.ok(
-        errors.some((e) => e.replaceAll(dir, "@TOPDIR@").includes(key)),
-        `expected an error like: ${line}\ngot:\n${r.stderr}`,
-      );
+        .split(" (")[0]
+        .split(". Close matches:")[0];
+      assert.ok(stderr.includes(key), `expected an error like: ${error}\ngot:\n${r.stderr}`);
+      const matches = error.indexOf("Close matches:");
+      if (matches >= 0)
+        assert.ok(stderr.includes(error.slice(matches)), `expected ${error}\ngot:\n${r.stderr}`);
     }
   });
 }
