@@ -29,7 +29,7 @@ test("the same candidates, in the same order, as difflib.get_close_matches", () 
   );
   assert.equal(python.status, 0, python.stderr);
   const expected = JSON.parse(python.stdout) as string[][];
-  cases.forEach((c, i) =>
-    assert.deepEqual(closeMatches(c.target, c.names, 3, c.cutoff), expected[i], JSON.stringify(c)),
-  );
+  for (const [i, c] of cases.entries()) {
+    assert.deepEqual(closeMatches(c.target, c.names, 3, c.cutoff), expected[i], JSON.stringify(c));
+  }
 });
