@@ -34,7 +34,7 @@ export function prepareTaskGraph(
     if (ignored.includes(n)) reporter.warn(`Explicit target "${n}" is in ASSUME_PROVIDED, ignoring`);
   }
   const targets: GraphTarget[] = [];
-  for (const raw of expandSpecialTargets(names, parts, task, reporter)) {
+  for (const raw of expandMcWildcard(expandSpecialTargets(names, parts, task, reporter), [...parts.keys()])) {
     const [mc, rest] = splitTarget(raw.replace(/^multiconfig:/, "mc:"));
     const part = parts.get(mc);
     if (!part) {
@@ -106,5 +106,36 @@ function expandSpecialTargets(
       }
     }
   }
+  return out;
+}
+
+/**
+ * "mc:*:target": the target in every multiconfig; for the default configuration only when no
+ * plain target was given (BitBake then adds the name, without a task). One wildcard per command.
+ */
+function expandMcWildcard(names: string[], mcs: string[]): string[] {
+  const out: string[] = [];
+  let wildcard = false;
+  let explicitDefault = false;
+  let implicitDefault = "";
+  for (const k of names) {
+    if (k.startsWith("mc:") && k.split(":").length >= 3) {
+      if (wildcard) throw new NoProvider("multiconfig conflict");
+      const parts = k.split(":");
+      if (parts[1] === "*") {
+        wildcard = true;
+        for (const mc of mcs) {
+          if (mc) out.push(k.replaceAll("*", mc));
+          else implicitDefault = parts[2];
+        }
+      } else {
+        out.push(k);
+      }
+    } else {
+      explicitDefault = true;
+      out.push(k);
+    }
+  }
+  if (!explicitDefault && implicitDefault) out.push(implicitDefault);
   return out;
 }
