@@ -2,17 +2,12 @@
 // each with its history (operation, file:line) as comments, like `bitbake -e`.
 
 import type { DataStore, HistoryEvent } from "../data/index.js";
-import { pyCompare, pyStr } from "../data/index.js";
+import { isTrueWord, pyCompare, pyStr } from "../data/index.js";
 import { finalizeConfiguration } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
 import { describe, fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
 import { renderValue } from "./values.js";
-
-function truthy(v: unknown): boolean {
-  if (typeof v === "string") return ["1", "yes", "y", "true", "t", "on"].includes(v.toLowerCase());
-  return v === true || v === 1;
-}
 
 function comment(text: string, indent: string): string {
   return text.replace(/\n/g, `\n#${indent}`);
@@ -60,11 +55,11 @@ export function renderEnvironment(d: DataStore): string {
     }
     const rendered = renderValue(value);
     if (rendered === null) continue;
-    if (truthy(d.getVarFlag(name, "unexport", false))) {
+    if (isTrueWord(d.getVarFlag(name, "unexport", false))) {
       out.push(`unset ${name}`);
       continue;
     }
-    const exported = truthy(d.getVarFlag(name, "export", false)) ? "export " : "";
+    const exported = isTrueWord(d.getVarFlag(name, "export", false)) ? "export " : "";
     out.push(`${exported}${name}="${shellQuote(rendered)}"`);
   }
   for (const name of names.filter(isFunc)) {

@@ -12,8 +12,7 @@ export async function graph(targets: string[], opts: { cmd?: string }): Promise<
     const { ev, configs, reporter } = await openSession({ tracking: false });
     const tree = await parseTree(ev, configs, reporter, treeOptions());
     const config = configs.get("")!;
-    let task = opts.cmd ?? String(config.data.getVar("BB_DEFAULT_TASK") ?? "build");
-    if (!task.startsWith("do_")) task = `do_${task}`;
+    const task = opts.cmd ?? String(config.data.getVar("BB_DEFAULT_TASK") ?? "build");
 
     const { graph: combined } = prepareTaskGraph(tree, configs, reporter, targets, task);
     const files = renderDepGraph(combined, tree.indexes);

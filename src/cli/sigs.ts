@@ -6,31 +6,36 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { DataStore } from "../data/index.js";
-import type { RecipeInfo } from "../parse/index.js";
-import { parseTree, recipeData, splitTarget, targetData } from "../resolve/index.js";
+import { type DataStore, pyStr } from "../data/index.js";
+import { ensureTaskPrefix, type RecipeInfo } from "../parse/index.js";
+import {
+  fnOf,
+  parseTree,
+  recipeData,
+  recipeInfo,
+  splitTarget,
+  targetData,
+  taskOf,
+} from "../resolve/index.js";
 import { pySplit } from "../syntax/index.js";
 import {
   compareSigData,
   computeTaskHashes,
-  fnOf,
   initShellParser,
   prepareTaskGraph,
   type RecipeSignatures,
   recipeSignatures,
   type SigData,
-  taskOf,
 } from "../tasks/index.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
 
 const out = (l: string) => process.stdout.write(`${l}\n`);
-const list = (items: string[]) => `[${items.map((i) => `'${i}'`).join(", ")}]`;
+const list = (items: string[]) => pyStr(items);
 
 function taskName(cmd: string | undefined): string {
-  const task = cmd ?? "build";
-  return task.startsWith("do_") ? task : `do_${task}`;
+  return ensureTaskPrefix(cmd ?? "build");
 }
 
 function sigdataDir(config: DataStore): string {
@@ -62,10 +67,6 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
     const [mc, name] = splitTarget(target);
     const { graph, parts } = prepareTaskGraph(tree, configs, reporter, [target], task);
     const taskData = parts.get(mc)!.taskData;
-    const indexOf = (fn: string) => {
-      for (const p of parts.values()) if (p.index.byName.has(fn)) return p.index;
-      throw new Error(`kiln internal error: no recipe ${fn}`);
-    };
 
     // Every recipe of the graph is parsed in full once, for its signatures and task flags.
     const perRecipe = new Map<string, { d: DataStore; signatures: RecipeSignatures; info: RecipeInfo }>();
@@ -73,7 +74,7 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
       let r = perRecipe.get(fn);
       if (!r) {
         const d = recipeData(ev, configs, tree, fn);
-        r = { d, signatures: recipeSignatures(d), info: indexOf(fn).byName.get(fn) as RecipeInfo };
+        r = { d, signatures: recipeSignatures(d), info: recipeInfo(tree.indexes, fn) };
         perRecipe.set(fn, r);
       }
       return r;

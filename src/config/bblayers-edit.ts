@@ -101,15 +101,17 @@ export function editBblayers(text: string, add: string[], remove: string[], home
   let updatedAny = false;
   let next = 0;
   let squashBlank = false;
-  for (const a of assignments) {
-    for (const line of lines.slice(next, a.start)) {
-      if (squashBlank && line === "\n" && out[out.length - 1] === "\n") {
-        squashBlank = false;
-        continue;
-      }
+  // Lines between statements are kept, except that a rewritten statement followed by a blank
+  // line that would make two in a row loses that blank line.
+  const keep = (between: string[]) => {
+    for (const line of between) {
+      const squash = squashBlank && line === "\n" && out[out.length - 1] === "\n";
       squashBlank = false;
-      out.push(line);
+      if (!squash) out.push(line);
     }
+  };
+  for (const a of assignments) {
+    keep(lines.slice(next, a.start));
     next = a.end;
     const layers = a.value.split(/\s+/).filter(Boolean).map(withoutTrailingSlash);
     let updated = false;
@@ -140,14 +142,7 @@ export function editBblayers(text: string, add: string[], remove: string[], home
     if (a.op === "+=" && layers.length === 0) continue;
     out.push(...render(a.head, layers));
   }
-  for (const line of lines.slice(next)) {
-    if (squashBlank && line === "\n" && out[out.length - 1] === "\n") {
-      squashBlank = false;
-      continue;
-    }
-    squashBlank = false;
-    out.push(line);
-  }
+  keep(lines.slice(next));
   for (const l of pending) {
     out.push(`BBLAYERS += "${l}"\n`);
     updatedAny = true;

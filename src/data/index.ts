@@ -14,4 +14,4 @@ export {
   type SetInfo,
   VariableParse,
 } from "./store.js";
-export { pyRepr, pyStr, pyTruthy, renderValue, shallowCopy, splitFlag } from "./values.js";
+export { isTrueWord, pyRepr, pyStr, pyTruthy, renderValue, shallowCopy, splitFlag } from "./values.js";

@@ -20,6 +20,11 @@ export function pyTruthy(v: unknown): boolean {
   return true;
 }
 
+/** bb.utils.to_boolean's true words: "1", "yes", "y", "true", "t", "on" (any case; also true, 1). */
+export function isTrueWord(v: unknown): boolean {
+  return ["1", "yes", "y", "true", "t", "on"].includes(String(v ?? "").toLowerCase());
+}
+
 /** Python's str() for the plain value kinds (used where BitBake formats values). */
 export function pyStr(v: unknown): string {
   if (v === undefined || v === null) return "None";

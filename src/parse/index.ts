@@ -25,7 +25,7 @@ export {
   splitVirtualName,
   virtualName,
 } from "./recipes.js";
-export type { TaskDeps } from "./tasks.js";
+export { ensureTaskPrefix, type TaskDeps } from "./tasks.js";
 export {
   ParseFailures,
   parseAllRecipes,

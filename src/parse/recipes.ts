@@ -6,6 +6,7 @@ import path from "node:path";
 import { type Collection, fileCollection } from "../config/index.js";
 import {
   type DataStore,
+  isTrueWord,
   pyCompare,
   type Reporter,
   renderValue,
@@ -251,7 +252,7 @@ function recipeDeps(d: DataStore, pn: string): RecipeDeps {
     taskDeps: structuredClone(
       (d.getVar("_task_deps", false) as TaskDeps | undefined) ?? { tasks: [], parents: {} },
     ),
-    notWorld: ["1", "yes", "y", "true", "t", "on"].includes(get("EXCLUDE_FROM_WORLD").toLowerCase()),
+    notWorld: isTrueWord(get("EXCLUDE_FROM_WORLD")),
     ...(get("calculate_extra_depends") ? { extraDependsFunc: get("calculate_extra_depends") } : {}),
   };
 }

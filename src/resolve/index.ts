@@ -16,5 +16,5 @@ export {
   type RecipeListing,
 } from "./layer-report.js";
 export { type Candidate, NoProvider, ProviderIndex } from "./providers.js";
-export { type ParsedTree, parseTree, recipeData, splitTarget, targetData } from "./targets.js";
-export { TaskData, type TaskEntry, taskId } from "./taskdata.js";
+export { type ParsedTree, parseTree, recipeData, recipeInfo, splitTarget, targetData } from "./targets.js";
+export { fnOf, TaskData, type TaskEntry, taskId, taskOf } from "./taskdata.js";

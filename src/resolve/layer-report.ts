@@ -146,7 +146,7 @@ export function listRecipes(
   for (const info of available)
     add(info.pn, { version: { pe: info.pe, pv: info.pv }, info, file: info.file });
   for (const [pn] of index.pkgPn) {
-    const best = index.bestOfPn(pn, config.data, reporter).preferred;
+    const best = index.bestOfPn(pn, config.data, reporter);
     const info = best ? index.byName.get(best) : undefined;
     if (info)
       preferred.set(pn, { version: { pe: info.pe, pv: info.pv }, info: info as RecipeInfo, file: info.name });
@@ -367,7 +367,8 @@ export function crossDependencies(
   });
   const runtimeProviders = memo((name: string) => index.runtimeProviders(name));
   const runtimeProvider = memo((name: string) => {
-    const best = index.filterRuntimeProviders(runtimeProviders(name), name, config.data, reporter)[0];
+    const best = index.filterRuntimeProviders(runtimeProviders(name), name, config.data, reporter)
+      .eligible[0];
     return best ? (index.byName.get(best) as RecipeInfo).file : undefined;
   });
 

@@ -2,7 +2,7 @@
 // REQUIRED_VERSION, DEFAULT_PREFERENCE, file priority, PREFERRED_PROVIDER and PREFERRED_PROVIDERS.
 
 import type { DataStore, Reporter } from "../data/index.js";
-import { pyCompare } from "../data/index.js";
+import { pyCompare, pyStr } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
 import { pySplit } from "../syntax/index.js";
 import { pyMatch, pyRegExp } from "../util/pyregex.js";
@@ -189,6 +189,16 @@ export class ProviderIndex {
 
   /** Eligible providers of `item`, best first (BitBake's filterProviders). */
   filterProviders(files: string[], item: string, config: DataStore, reporter: Reporter): string[] {
+    return this.chooseProviders(files, item, config, reporter).eligible;
+  }
+
+  /** filterProviders, also saying whether a PREFERRED_PROVIDER decided the first one. */
+  chooseProviders(
+    files: string[],
+    item: string,
+    config: DataStore,
+    reporter: Reporter,
+  ): { eligible: string[]; preferred: boolean } {
     const sorted = [...files].sort(pyCompare);
     const byPn = new Map<string, string[]>();
     for (const f of sorted) push(byPn, this.byName.get(f)!.pn, f);
@@ -199,7 +209,7 @@ export class ProviderIndex {
     for (const pn of [...byPn.keys()].sort(pyCompare)) {
       groups.set(pn, this.sortPriorities(byPn.get(pn)!));
       const { file, required } = this.findPreferred(pn, config, groups.get(pn)!, reporter, item);
-      if (required && file === undefined) return eligible;
+      if (required && file === undefined) return { eligible, preferred: false };
       chosen.set(pn, file);
       if (file) eligible.push(file);
     }
@@ -209,7 +219,7 @@ export class ProviderIndex {
       chosen.set(pn, latest);
       if (latest) eligible.push(latest);
     }
-    if (eligible.length === 0) return eligible;
+    if (eligible.length === 0) return { eligible, preferred: false };
 
     // A recipe whose PN is the item itself gets a slight default preference.
     for (const f of sorted) {
@@ -223,35 +233,22 @@ export class ProviderIndex {
     const prefer = config.getVar(`PREFERRED_PROVIDER_${item}`) as string | undefined;
     if (prefer) this.preferred.set(item, prefer);
     const wanted = this.preferred.get(item);
-    this.lastFoundUnique = false;
-    if (wanted !== undefined) {
-      const hit = eligible.find((p) => this.byName.get(p)!.pn === wanted);
-      if (hit) {
-        eligible = [hit, ...eligible.filter((e) => e !== hit)];
-        this.lastFoundUnique = true;
-      }
-    }
-    return eligible;
+    const hit = wanted === undefined ? undefined : eligible.find((p) => this.byName.get(p)!.pn === wanted);
+    if (hit) eligible = [hit, ...eligible.filter((e) => e !== hit)];
+    return { eligible, preferred: hit !== undefined };
   }
 
-  /** How many preferred runtime providers the last filterRuntimeProviders call found. */
-  lastPreferredCount = 0;
-
-  /** Whether the last filterProviders call found a PREFERRED_PROVIDER among the candidates. */
-  lastFoundUnique = false;
-
   /**
-   * The preferred and the latest recipe of one pn (BitBake's findBestProvider): the preferred one
-   * is the latest unless PREFERRED_VERSION or REQUIRED_VERSION names another.
+   * The recipe of one pn BitBake would build (findBestProvider): the latest unless
+   * PREFERRED_VERSION or REQUIRED_VERSION names another (none when a required one is missing).
    */
-  bestOfPn(pn: string, config: DataStore, reporter: Reporter): { preferred?: string; latest?: string } {
+  bestOfPn(pn: string, config: DataStore, reporter: Reporter): string | undefined {
     const files = this.pkgPn.get(pn);
-    if (!files) return {};
+    if (!files) return undefined;
     const groups = this.sortPriorities(files);
     const { file, required } = this.findPreferred(pn, config, groups, reporter);
-    const latest = this.findLatest(groups[0]);
-    if (required && file === undefined) return { latest };
-    return { preferred: file ?? latest, latest };
+    if (required && file === undefined) return undefined;
+    return file ?? this.findLatest(groups[0]);
   }
 
   /**
@@ -261,7 +258,7 @@ export class ProviderIndex {
   findBestProvider(name: string, config: DataStore, reporter: Reporter): string | undefined {
     const files = this.providers.get(name);
     if (files) return this.filterProviders(files, name, config, reporter)[0];
-    return this.bestOfPn(name, config, reporter).preferred;
+    return this.bestOfPn(name, config, reporter);
   }
 
   /**
@@ -303,15 +300,19 @@ export class ProviderIndex {
 
   /**
    * Runtime providers of `item`, best first (BitBake's filterProvidersRunTime): PREFERRED_RPROVIDER,
-   * else a PREFERRED_PROVIDER of something a candidate recipe provides.
+   * else a PREFERRED_PROVIDER of something a candidate recipe provides; with how many were preferred.
    */
-  filterRuntimeProviders(files: string[], item: string, config: DataStore, reporter: Reporter): string[] {
+  filterRuntimeProviders(
+    files: string[],
+    item: string,
+    config: DataStore,
+    reporter: Reporter,
+  ): { eligible: string[]; preferredCount: number } {
     let eligible = this.filterProviders(files, item, config, reporter);
     const pnOf = (f: string) => this.byName.get(f)!.pn;
     const rprovider = config.getVar(`PREFERRED_RPROVIDER_${item}`);
     const hit = rprovider ? eligible.find((f) => pnOf(f) === rprovider) : undefined;
-    this.lastPreferredCount = hit ? 1 : 0;
-    if (hit) return [hit, ...eligible.filter((f) => f !== hit)];
+    if (hit) return { eligible: [hit, ...eligible.filter((f) => f !== hit)], preferredCount: 1 };
     const byPn = new Map(eligible.map((f) => [pnOf(f), f]));
     const preferred: string[] = [];
     const because: string[] = [];
@@ -327,13 +328,12 @@ export class ProviderIndex {
         }
       }
     }
-    this.lastPreferredCount = preferred.length;
     if (preferred.length > 1) {
       reporter.error(
-        `Trying to resolve runtime dependency ${item} resulted in conflicting PREFERRED_PROVIDER entries being found.\nThe providers found were: ${pyList(preferred)}\nThe PREFERRED_PROVIDER entries resulting in this conflict were: ${pyList(because)}. You could set PREFERRED_RPROVIDER_${item}`,
+        `Trying to resolve runtime dependency ${item} resulted in conflicting PREFERRED_PROVIDER entries being found.\nThe providers found were: ${pyStr(preferred)}\nThe PREFERRED_PROVIDER entries resulting in this conflict were: ${pyStr(because)}. You could set PREFERRED_RPROVIDER_${item}`,
       );
     }
-    return eligible;
+    return { eligible, preferredCount: preferred.length };
   }
 
   /**
@@ -371,11 +371,6 @@ function versionMatches(
     }
   }
   return false;
-}
-
-/** A list of strings as Python prints it. */
-function pyList(items: string[]): string {
-  return `[${items.map((i) => `'${i}'`).join(", ")}]`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -9,6 +9,7 @@ import {
   type Evaluator,
   parseAllRecipes,
   parseRecipeFile,
+  type RecipeInfo,
   splitVirtualName,
   type Tree,
   type TreeOptions,
@@ -83,6 +84,13 @@ export function targetData(
   const data = variants.get(variant);
   if (!data) throw new Error(`kiln internal error: variant '${variant}' of ${file} was not produced`);
   return { data, recipe: best };
+}
+
+/** The parse result of one target by its recipe name, from its multiconfig's index. */
+export function recipeInfo(indexes: Map<string, ProviderIndex>, name: string): RecipeInfo {
+  const info = indexes.get(splitVirtualName(name).mc)?.byName.get(name);
+  if (!info) throw new Error(`kiln internal error: no recipe ${name}`);
+  return info as RecipeInfo;
 }
 
 /** The finalised datastore of one target by its recipe name ("virtual:native:/path/x.bb", "mc:..."). */

@@ -3,7 +3,7 @@
 // [rdepends]) its runtime providers, until nothing new appears. A recipe whose runtime
 // dependency cannot be provided fails, and so do the recipes that need it, as in BitBake.
 
-import { type DataStore, FatalError, type Reporter } from "../data/index.js";
+import { type DataStore, FatalError, pyStr, type Reporter } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
 import { pySplit } from "../syntax/index.js";
 import { closeMatches } from "../util/closematches.js";
@@ -23,6 +23,16 @@ export interface TaskEntry {
 /** A task id: "<recipe name>:<task>", the recipe name as RecipeInfo.name gives it. */
 export function taskId(fn: string, task: string): string {
   return `${fn}:${task}`;
+}
+
+/** A task id's recipe part ("fn" of "fn:task"). */
+export function fnOf(tid: string): string {
+  return tid.slice(0, tid.lastIndexOf(":"));
+}
+
+/** A task id's task part. */
+export function taskOf(tid: string): string {
+  return tid.slice(tid.lastIndexOf(":") + 1);
 }
 
 /** A runtime name nobody can provide (handled inside TaskData: the recipes needing it fail). */
@@ -124,14 +134,13 @@ export class TaskData {
       throw new NoProvider(item);
     }
     if (this.buildTargets.get(item)?.length) return;
-    const eligible = this.index
-      .filterProviders(all, item, this.config, this.reporter)
-      .filter((fn) => !this.failedFns.has(fn));
+    const chosen = this.index.chooseProviders(all, item, this.config, this.reporter);
+    const eligible = chosen.eligible.filter((fn) => !this.failedFns.has(fn));
     if (eligible.length === 0) {
       this.noProvider(item, false, [`No eligible PROVIDERs exist for '${item}'`]);
       throw new NoProvider(item);
     }
-    if (eligible.length > 1 && !this.index.lastFoundUnique) this.multipleProviders(item, eligible, false);
+    if (eligible.length > 1 && !chosen.preferred) this.multipleProviders(item, eligible, false);
     for (const fn of eligible) {
       if (this.failedFns.has(fn)) continue;
       addTo(this.buildTargets, item, fn);
@@ -147,14 +156,13 @@ export class TaskData {
       this.noProvider(item, true, this.skipReasons(item, true));
       throw new NoRProvider(item);
     }
-    const eligible = this.index
-      .filterRuntimeProviders(all, item, this.config, this.reporter)
-      .filter((fn) => !this.failedFns.has(fn));
+    const chosen = this.index.filterRuntimeProviders(all, item, this.config, this.reporter);
+    const eligible = chosen.eligible.filter((fn) => !this.failedFns.has(fn));
     if (eligible.length === 0) {
       this.noProvider(item, true, [`No eligible RPROVIDERs exist for '${item}'`]);
       throw new NoRProvider(item);
     }
-    const preferredCount = this.index.lastPreferredCount;
+    const preferredCount = chosen.preferredCount;
     if (eligible.length > 1 && preferredCount === 0) this.multipleProviders(item, eligible, true);
     if (preferredCount > 1) {
       this.multipleProviders(item, eligible, true);
@@ -318,7 +326,7 @@ export class TaskData {
     this.failTasksNaming(target, "idepends", chain);
     if (this.externalTargets.includes(target)) {
       this.reporter.error(
-        `Required build target '${target}' has no buildable providers.\nMissing or unbuildable dependency chain was: [${chain.map((c) => `'${c}'`).join(", ")}]`,
+        `Required build target '${target}' has no buildable providers.\nMissing or unbuildable dependency chain was: ${pyStr(chain)}`,
       );
       // Reported just now; the command stops without repeating it.
       throw new FatalError("");
@@ -334,8 +342,7 @@ export class TaskData {
 
   private failTasksNaming(target: string, kind: "idepends" | "irdepends", chain: string[]): void {
     for (const [tid, entry] of [...this.taskEntries]) {
-      if (entry[kind].some(([name]) => name === target))
-        this.failFn(tid.slice(0, tid.lastIndexOf(":")), chain);
+      if (entry[kind].some(([name]) => name === target)) this.failFn(fnOf(tid), chain);
     }
   }
 }

@@ -3,8 +3,8 @@
 
 import { pyCompare } from "../data/index.js";
 import type { RecipeInfo } from "../parse/index.js";
-import { NoProvider, type ProviderIndex } from "../resolve/index.js";
-import { fnOf, type TaskGraph, taskOf } from "./graph.js";
+import { fnOf, NoProvider, type ProviderIndex, recipeInfo, taskOf } from "../resolve/index.js";
+import type { TaskGraph } from "./graph.js";
 
 export interface DepGraphFiles {
   taskDepends: string;
@@ -18,13 +18,7 @@ function nodePn(info: RecipeInfo): string {
 }
 
 export function renderDepGraph(graph: TaskGraph, indexes: Map<string, ProviderIndex>): DepGraphFiles {
-  const infoOf = (fn: string): RecipeInfo => {
-    for (const index of indexes.values()) {
-      const info = index.byName.get(fn);
-      if (info) return info as RecipeInfo;
-    }
-    throw new Error(`kiln internal error: no recipe ${fn}`);
-  };
+  const infoOf = (fn: string) => recipeInfo(indexes, fn);
   const recipes = new Map<string, { file: string; version: string }>();
   const edges = new Map<string, string[]>();
   const fnsByPn = new Map<string, Set<string>>();

@@ -3,14 +3,15 @@
 // a word diff, or "from A to B"), file checksums, dependency task hashes (following them into
 // their own signature data when it is available), taint.
 
+import { pyCompare, pyStr } from "../data/index.js";
 import type { SigData } from "./taskhash.js";
 
 /** Find the signature data of a dependency ("pn:task") with a given task hash, if kept. */
 export type SigLookup = (pnid: string, taskhash: string) => SigData | undefined;
 
-const repr = (s: string) => `'${s.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
-const setRepr = (items: string[]) => (items.length ? `{${[...items].sort().map(repr).join(", ")}}` : "set()");
-const listRepr = (items: string[]) => `[${items.map(repr).join(", ")}]`;
+// Lists and sets as Python prints them; a set's items in sorted order, so the output is stable.
+const setRepr = (items: string[]) => pyStr(new Set([...items].sort(pyCompare)));
+const listRepr = (items: string[]) => pyStr(items);
 
 export function compareSigData(a: SigData, b: SigData, lookup?: SigLookup, depth = 0): string[] {
   const out: string[] = [];

@@ -4,18 +4,9 @@
 // need are kept.
 
 import type { RecipeInfo, TaskDeps } from "../parse/index.js";
-import { NoProvider, type ProviderIndex, type TaskData, taskId } from "../resolve/index.js";
+import { fnOf, NoProvider, type ProviderIndex, type TaskData, taskId, taskOf } from "../resolve/index.js";
 import { pySplit } from "../syntax/index.js";
 import { closeMatches } from "../util/closematches.js";
-
-/** A task id's recipe part ("fn" of "fn:task"). */
-export function fnOf(tid: string): string {
-  return tid.slice(0, tid.lastIndexOf(":"));
-}
-
-export function taskOf(tid: string): string {
-  return tid.slice(tid.lastIndexOf(":") + 1);
-}
 
 /** A requested target: a name TaskData resolved in a multiconfig and the task to run ("do_x-": its dependencies only). */
 export interface GraphTarget {

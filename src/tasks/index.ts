@@ -1,7 +1,7 @@
 // tasks: the task graph of a build (task flags resolved into dependencies) and its output files.
 export { type DepGraphFiles, renderDepGraph } from "./depgraph.js";
 export { compareSigData, type SigLookup } from "./diffsigs.js";
-export { buildTaskGraph, fnOf, type GraphPart, type GraphTarget, type TaskGraph, taskOf } from "./graph.js";
+export { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
 export { type PreparedGraph, prepareTaskGraph } from "./prepare.js";
 export { initShellParser, shellExecs } from "./shell.js";
 export { type RecipeSignatures, recipeSignatures, type VarSignature } from "./signatures.js";

@@ -3,7 +3,7 @@
 // multiconfig dependencies ([mcdepends]) until nothing new appears, then the graph.
 
 import type { Reporter } from "../data/index.js";
-import type { Configuration } from "../parse/index.js";
+import { type Configuration, ensureTaskPrefix } from "../parse/index.js";
 import { NoProvider, type ParsedTree, splitTarget, TaskData } from "../resolve/index.js";
 import { pySplit } from "../syntax/index.js";
 import { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
@@ -21,7 +21,7 @@ export function prepareTaskGraph(
   names: string[],
   defaultTask: string,
 ): PreparedGraph {
-  const task = defaultTask.startsWith("do_") ? defaultTask : `do_${defaultTask}`;
+  const task = ensureTaskPrefix(defaultTask);
   const parts = new Map<string, GraphPart>();
   for (const [mc, config] of configs) {
     parts.set(mc, {
@@ -44,8 +44,7 @@ export function prepareTaskGraph(
     }
     const cut = rest.indexOf(":do_");
     const name = cut >= 0 ? rest.slice(0, cut) : rest;
-    let wanted = cut >= 0 ? rest.slice(cut + 1) : task;
-    if (!wanted.startsWith("do_")) wanted = `do_${wanted}`;
+    const wanted = cut >= 0 ? ensureTaskPrefix(rest.slice(cut + 1)) : task;
     part.taskData.addTarget(name);
     targets.push({ mc, name, task: wanted });
   }

@@ -6,7 +6,7 @@
 // docs/signatures.md describes the rules and where kiln differs.
 
 import { createHash } from "node:crypto";
-import type { DataStore, VariableParse } from "../data/index.js";
+import { type DataStore, isTrueWord, pyCompare, pyStr, pyTruthy, type VariableParse } from "../data/index.js";
 import { pySplit } from "../syntax/index.js";
 import { shellExecs } from "./shell.js";
 
@@ -26,25 +26,14 @@ export interface RecipeSignatures {
   vars: Map<string, VarSignature>;
 }
 
-const TRUE_WORDS = ["1", "yes", "y", "true", "t", "on"];
-const truthy = (v: unknown) => TRUE_WORDS.includes(String(v ?? "").toLowerCase());
-
-/** Python's truthiness for flag values (BitBake tests [func]/[python] that way). */
-function pyTruthy(v: unknown): boolean {
-  return !(v === undefined || v === null || v === false || v === "" || v === 0);
-}
-
-/** Code-point order (Python's str sort). */
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export function recipeSignatures(d: DataStore): RecipeSignatures {
   const keys = new Set(d.keys().filter((k) => !k.startsWith("__")));
   const ignored = new Set(pySplit(String(d.getVar("BB_BASEHASH_IGNORE_VARS") ?? "")));
   const exportList = (d.getVar("__exportlist", false) as Set<string> | undefined) ?? new Set<string>();
   const shelldeps = new Set(
-    [...exportList].filter((k) => truthy(d.getVarFlag(k, "export")) && !truthy(d.getVarFlag(k, "unexport"))),
+    [...exportList].filter(
+      (k) => isTrueWord(d.getVarFlag(k, "export")) && !isTrueWord(d.getVarFlag(k, "unexport")),
+    ),
   );
   const excludedFlags = String(d.getVar("BB_SIGNATURE_EXCLUDE_FLAGS") ?? "");
   // Function bodies are read with some values forced, so that e.g. PV does not change them.
@@ -61,11 +50,11 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
 
   /** Lines recording whether each looked-for item is in the variable, instead of the whole value. */
   const containsText = (value: unknown, contains: Map<string, Set<string>>, exclusions: string[]): string => {
-    let out = pyTruthy(value) ? String(value) : "";
-    for (const k of [...contains.keys()].sort(byCodePoint)) {
+    let out = pyTruthy(value) ? pyStr(value) : "";
+    for (const k of [...contains.keys()].sort(pyCompare)) {
       if (exclusions.includes(k) || ignored.has(k)) continue;
       const words = pySplit(String(d.getVar(k) ?? ""));
-      for (const item of [...contains.get(k)!].sort(byCodePoint)) {
+      for (const item of [...contains.get(k)!].sort(pyCompare)) {
         const set = pySplit(item).every((w) => words.includes(w));
         out += `\n${k}{${item}} = ${set ? "Set" : "Unset"}`;
       }
@@ -82,7 +71,7 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
   ): string => {
     let out = value;
     let first = true;
-    for (const r of [...(parser.removes ?? [])].sort(byCodePoint)) {
+    for (const r of [...(parser.removes ?? [])].sort(pyCompare)) {
       const p = d.expandWithRefs(r, null);
       out += `\n_remove of ${r}`;
       if (first) for (const ref of p.references) deps.add(ref);
@@ -185,7 +174,7 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
   for (const task of tasks) {
     const closure = closureOf(task, vars);
     let data = vars.get(task)!.value ?? "";
-    for (const dep of [...closure].sort(byCodePoint)) {
+    for (const dep of [...closure].sort(pyCompare)) {
       data += dep;
       const v = vars.get(dep)?.value;
       if (v !== null && v !== undefined) data += v;

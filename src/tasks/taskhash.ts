@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { pyCompare } from "../data/index.js";
 import { pySplit } from "../syntax/index.js";
 import { glob } from "../util/glob.js";
 import { pyMatch, pyRegExp } from "../util/pyregex.js";
@@ -64,7 +65,8 @@ export function computeTaskHashes(
       if (ignore && !pyMatch(ignore, f.pn) && pyMatch(ignore, df.pn)) continue;
       deps.push([df.pnid, dep]);
     }
-    deps.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    // Python's tuple order: by pn:task, then by task id (both in code-point order).
+    deps.sort((a, b) => pyCompare(a[0], b[0]) || pyCompare(a[1], b[1]));
     const runtaskhashes: Record<string, string> = {};
     let data = f.signatures.basehash.get(f.task)!;
     for (const [pnid, dep] of deps) {
@@ -134,7 +136,7 @@ export function fileChecksums(value: string): Array<[string, string]> {
     if (file.includes("*")) for (const f of glob(file)) add(f);
     else add(file);
   }
-  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out.sort((a, b) => pyCompare(a[0], b[0]));
 }
 
 const SKIPPED_DIRS = new Set(["CVS", ".bzr", ".git", ".hg", ".osc", ".p4", ".repo", ".svn"]);
