@@ -3,6 +3,7 @@
 
 import type { DataStore, HistoryEvent } from "../data/index.js";
 import { isTrueWord, pyCompare, pyStr } from "../data/index.js";
+import { shellQuote } from "../exec/index.js";
 import { finalizeConfiguration } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
 import { describe, fail } from "./report.js";
@@ -33,10 +34,6 @@ function historyLines(d: DataStore, name: string): string[] {
     );
   }
   return out;
-}
-
-function shellQuote(value: string): string {
-  return value.replace(/"/g, '\\"').replace(/`/g, "\\`").replace(/\n/g, " \\\n").replace(/\$/g, "\\$");
 }
 
 /** Render the whole datastore: plain variables first, then functions, each group sorted. */

@@ -2,6 +2,7 @@
 // A fresh program is built for every run, so the resident server can run commands repeatedly.
 
 import { Command } from "commander";
+import { build } from "./build.js";
 import { env } from "./env.js";
 import { graph } from "./graph.js";
 import { registerLayers } from "./layers.js";
@@ -46,6 +47,19 @@ export function buildProgram(): Command {
     .option("-j, --jobs <n>", "parser threads (default: all cores)")
     .option("--no-cache", "ignore and do not update the parse cache")
     .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
+
+  program
+    .command("build")
+    .description("run the tasks the targets need, as `bitbake` does (stamps, shared state, parallel)")
+    .argument("<targets...>", "recipe or provided names, NAME:do_task, or mc:NAME:target")
+    .option("-c, --cmd <task>", "the task to run for the targets (default: BB_DEFAULT_TASK or build)")
+    .option("-f, --force", "run the task even if its stamp is current (and taint it so dependents rerun)")
+    .option("-k, --continue", "after a failure, go on with every task that does not depend on it")
+    .option("-n, --dry-run", "print what would run and why, run nothing")
+    .action(
+      (targets: string[], opts: { cmd?: string; force?: boolean; continue?: boolean; dryRun?: boolean }) =>
+        build(targets, opts),
+    );
 
   program
     .command("graph")

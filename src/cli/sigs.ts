@@ -4,7 +4,7 @@
 // `kiln diffsigs TARGET -c TASK` (the last two signatures of that task) or `kiln diffsigs A B`
 // (two sigdata files): why the hashes differ, in words.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { type DataStore, pyStr } from "../data/index.js";
 import { ensureTaskPrefix, type RecipeInfo } from "../parse/index.js";
@@ -24,10 +24,13 @@ import {
   initShellParser,
   prepareTaskGraph,
   type RecipeSignatures,
+  readSigData,
   recipeSignatures,
   type SigData,
+  sigdataDir,
+  sigdataFile,
+  writeSigData,
 } from "../tasks/index.js";
-import { writeFileAtomic } from "../util/atomic.js";
 import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
 
@@ -38,13 +41,8 @@ function taskName(cmd: string | undefined): string {
   return ensureTaskPrefix(cmd ?? "build");
 }
 
-function sigdataDir(config: DataStore): string {
-  return path.join(String(config.getVar("TMPDIR")), "kiln", "sigdata");
-}
-
-function sigdataFile(dir: string, pnid: string, taskhash: string): string {
-  const cut = pnid.lastIndexOf(":");
-  return path.join(dir, pnid.slice(0, cut).replaceAll("/", "_"), `${pnid.slice(cut + 1)}.${taskhash}.json`);
+function sigdataDirOf(config: DataStore): string {
+  return sigdataDir(String(config.getVar("TMPDIR")));
 }
 
 export async function sigs(target: string, opts: { cmd?: string; json?: boolean }): Promise<void> {
@@ -94,13 +92,8 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
         nostamp: (r.info.deps?.taskDeps.nostamp as Record<string, string> | undefined)?.[t] !== undefined,
       };
     });
-    const dir = sigdataDir(config.data);
-    for (const sig of hashes.values()) {
-      const file = sigdataFile(dir, `${sig.pn}:${sig.task}`, sig.taskhash);
-      if (existsSync(file)) continue;
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileAtomic(file, `${JSON.stringify(sig, null, 1)}\n`);
-    }
+    const dir = sigdataDirOf(config.data);
+    for (const sig of hashes.values()) writeSigData(dir, `${sig.pn}:${sig.task}`, sig);
 
     const fn = taskData.buildTargets.get(name)?.[0];
     const sig = fn ? hashes.get(`${fn}:${task}`) : undefined;
@@ -128,13 +121,7 @@ function printSig(sig: SigData): void {
   out(`Computed task hash is ${sig.taskhash}`);
 }
 
-function readSig(file: string): SigData {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as SigData;
-  } catch (e) {
-    throw new Error(`${file}: not kiln signature data (${(e as Error).message})`);
-  }
-}
+const readSig = readSigData;
 
 export async function diffsigs(args: string[], opts: { cmd?: string }): Promise<void> {
   try {
@@ -146,7 +133,7 @@ export async function diffsigs(args: string[], opts: { cmd?: string }): Promise<
       dir = path.dirname(path.dirname(path.resolve(a)));
     } else if (args.length === 1) {
       const { config } = await openSession({ tracking: false });
-      dir = sigdataDir(config.data);
+      dir = sigdataDirOf(config.data);
       const [, name] = splitTarget(args[0]);
       const task = taskName(opts.cmd);
       const pnDir = path.join(dir, name.replaceAll("/", "_"));

@@ -16,6 +16,7 @@ export {
   appendsFor,
   collectRecipeFiles,
   parseRecipeFile,
+  prioritizeBbfiles,
   type QueriedValue,
   type RecipeDeps,
   type RecipeFiles,

@@ -41,6 +41,23 @@ interface RuntimeFunctions {
   fireMultiConfigParsed: PyCallable;
   analyse: PyCallable;
   runExtraDepends: PyCallable;
+  runFunction: PyCallable;
+}
+
+/**
+ * A service the host offers to metadata Python (bb.fetch2 downloading, bb.build running a shell
+ * function): called synchronously with the calling datastore and JSON-able arguments.
+ */
+export type HostCall = (d: DataStore, args: unknown) => unknown;
+
+/** A host call's failure as Python should raise it (`kind` names the exception class). */
+export class HostCallError extends Error {
+  constructor(
+    message: string,
+    readonly kind = "Exception",
+  ) {
+    super(message);
+  }
 }
 
 /** What a piece of Python reads and calls (see kiln_codeparser.py). */
@@ -56,6 +73,9 @@ export class PythonRuntime implements InlinePython {
   private nextId = 1;
   private readonly fns: RuntimeFunctions;
   log: LogSink = defaultSink;
+  /** Words put before every program metadata Python runs (network namespace, fakeroot). */
+  spawnPrefix: string[] = [];
+  private readonly hostCalls = new Map<string, HostCall>();
 
   private constructor(readonly pyodide: PyodideInterface) {
     pyodide.runPython(
@@ -83,6 +103,7 @@ export class PythonRuntime implements InlinePython {
       fireMultiConfigParsed: get("fire_multiconfig_parsed"),
       analyse: pyodide.pyimport("kiln_codeparser").analyse_json as PyCallable,
       runExtraDepends: get("run_extra_depends"),
+      runFunction: get("run_function"),
     };
   }
 
@@ -169,6 +190,22 @@ export class PythonRuntime implements InlinePython {
     if (names.length > 0) this.call(this.fns.runAnonymous, names, this.handle(d));
   }
 
+  /** Run the metadata Python function `name` (a `python name() {...}` of `d`) with `d`. */
+  runFunction(name: string, d: DataStore): void {
+    this.call(this.fns.runFunction, name, this.handle(d));
+  }
+
+  /** Offer `fn` to metadata Python as kiln_runtime.host_call(name, d, args). */
+  provide(name: string, fn: HostCall): void {
+    this.hostCalls.set(name, fn);
+  }
+
+  /** Where Python's print() and stray output go (a task's log while it runs). */
+  setOutput(write: (text: string) => void): void {
+    this.pyodide.setStdout({ batched: write });
+    this.pyodide.setStderr({ batched: write });
+  }
+
   /** Run Python statements with `d` in scope. */
   exec(code: string, d: DataStore, file = "<code>"): void {
     this.call(this.fns.execCode, code, this.handle(d), file);
@@ -234,7 +271,17 @@ export class PythonRuntime implements InlinePython {
     return {
       log: (level: LogLevel, message: string) => this.log(level, message),
       spawn: (argv: unknown, cwd: string, envJson: string, input: Uint8Array) =>
-        runProgram(argv, cwd, envJson, input),
+        runProgram([...this.spawnPrefix, ...Array.from(argv as Iterable<string>)], cwd, envJson, input),
+      host: (name: string, id: number, argsJson: string) => {
+        const fn = this.hostCalls.get(name);
+        if (!fn) return JSON.stringify({ error: `kiln has no host service '${name}'`, kind: "Exception" });
+        try {
+          return JSON.stringify({ value: fn(this.store(id), JSON.parse(argsJson)) ?? null });
+        } catch (e) {
+          const kind = e instanceof HostCallError ? e.kind : "Exception";
+          return JSON.stringify({ error: (e as Error).message ?? String(e), kind });
+        }
+      },
       hostInfo: () => JSON.stringify(hostInfo()),
       release: (id: number) => {
         const d = this.stores.get(id);
@@ -319,8 +366,7 @@ function hostInfo() {
 }
 
 /** Run a program to completion for metadata Python (Pyodide cannot fork; see kiln_subprocess.py). */
-function runProgram(argv: unknown, cwd: string, envJson: string, input: Uint8Array) {
-  const args = Array.from(argv as Iterable<string>);
+function runProgram(args: string[], cwd: string, envJson: string, input: Uint8Array) {
   const r = spawnSync(args[0], args.slice(1), {
     cwd,
     env: JSON.parse(envJson) as NodeJS.ProcessEnv,

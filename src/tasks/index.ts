@@ -4,5 +4,6 @@ export { compareSigData, type SigLookup } from "./diffsigs.js";
 export { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
 export { type PreparedGraph, prepareTaskGraph } from "./prepare.js";
 export { initShellParser, shellExecs } from "./shell.js";
+export { readSigData, sigdataDir, sigdataFile, writeSigData } from "./sigdata.js";
 export { type RecipeSignatures, recipeSignatures, type VarSignature } from "./signatures.js";
 export { computeTaskHashes, fileChecksums, type SigData, type TaskFacts } from "./taskhash.js";

@@ -42,6 +42,8 @@ export interface TaskFacts {
   /** The task's [file-checksums] flag, expanded. */
   fileChecksums: string;
   nostamp: boolean;
+  /** A forced run's taint (kept in STAMP.TASK.taint, as `bitbake -f` keeps it), if any. */
+  taint?: string;
 }
 
 /** Per task id: the sigdata with its hash, dependencies first. */
@@ -79,8 +81,8 @@ export function computeTaskHashes(
       if (name.startsWith("./")) data += name;
       data += sum;
     }
-    const taint = f.nostamp ? `nostamp:${randomUUID()}` : undefined;
-    if (taint) data += taint.slice("nostamp:".length);
+    const taint = f.nostamp ? `nostamp:${randomUUID()}` : f.taint;
+    if (taint) data += taint.startsWith("nostamp:") ? taint.slice("nostamp:".length) : taint;
     const closure = [...(f.signatures.taskdeps.get(f.task) ?? [])].sort();
     const sig: SigData = {
       task: f.task,

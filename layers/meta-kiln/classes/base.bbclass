@@ -1,22 +1,47 @@
-# The task chain every recipe has. Task bodies arrive with the build issues; the chain and its
-# order are declared here so that parsing and graphs see them.
+# The task chain every recipe has: fetch, unpack, patch, configure, compile, install, build.
+# Fetching, unpacking and patching are kiln built-ins reached through bb.fetch2 and kiln.*.
 
+def kiln_filespath(d):
+    """FILESPATH: each directory of FILESEXTRAPATHS and of the recipe (${BP}, ${BPN}, files),
+    first below each override of FILESOVERRIDES (most specific first), then plain."""
+    extra = [p for p in (d.getVar('FILESEXTRAPATHS') or '').split(':') if p and p != '__default']
+    own = [d.expand(p) for p in ('${FILE_DIRNAME}/${BP}', '${FILE_DIRNAME}/${BPN}', '${FILE_DIRNAME}/files')]
+    overrides = [o for o in (d.getVar('FILESOVERRIDES') or '').split(':') if o]
+    overrides.reverse()
+    paths = []
+    for override in overrides + ['']:
+        for directory in extra + own:
+            paths.append(os.path.join(directory, override) if override else directory)
+    return ':'.join(paths)
+
+def kiln_src_uri(d):
+    return (d.getVar('SRC_URI') or '').split()
+
+python do_fetch () {
+    urls = kiln_src_uri(d)
+    if urls:
+        bb.fetch2.Fetch(urls, d).download()
+}
 do_fetch[dirs] = "${DL_DIR}"
 do_fetch[network] = "1"
-do_fetch () {
-    :
-}
+do_fetch[file-checksums] = "${@bb.fetch.get_checksum_file_list(d)}"
+do_fetch[vardeps] += "SRCREV"
 addtask fetch
 
-do_unpack[dirs] = "${WORKDIR}"
-do_unpack () {
-    :
+python do_unpack () {
+    urls = kiln_src_uri(d)
+    if urls:
+        bb.fetch2.Fetch(urls, d).unpack(d.getVar('UNPACKDIR'))
 }
+do_unpack[cleandirs] = "${UNPACKDIR}"
+do_unpack[dirs] = "${UNPACKDIR}"
 addtask unpack after do_fetch
 
-do_patch () {
-    :
+python do_patch () {
+    import kiln
+    kiln.apply_patches(d)
 }
+do_patch[dirs] = "${S}"
 addtask patch after do_unpack
 
 do_configure[dirs] = "${B}"
@@ -27,11 +52,20 @@ addtask configure after do_patch
 
 do_compile[dirs] = "${B}"
 do_compile () {
-    :
+    if [ -e Makefile ] || [ -e makefile ] || [ -e GNUmakefile ]; then
+        oe_runmake
+    fi
 }
 addtask compile after do_configure
 
+oe_runmake () {
+    make ${PARALLEL_MAKE} ${EXTRA_OEMAKE} "$@"
+}
+
 do_install[dirs] = "${B}"
+do_install[cleandirs] = "${D}"
+do_install[fakeroot] = "1"
+do_install[sstate-outputdirs] = "${D}"
 do_install () {
     :
 }

@@ -338,6 +338,37 @@ def run_anonymous(names, handle):
         _context[name](d)
 
 
+def run_function(name, handle):
+    """Run the metadata function `python name() {...}` with `d`, as a task or a pre/postfunc.
+    Its body is compiled as `def name(d):` at the line where the metadata defines it."""
+    d = wrap(handle)
+    body = d.getVar(name, False)
+    if body is None:
+        raise bb.BBHandledException("function %s is not defined" % name) from None
+    filename = d.getVarFlag(name, "filename", False) or "<%s>" % name
+    lineno = int(d.getVarFlag(name, "lineno", False) or 1)
+    insert_method(name, "def %s(d):\n%s\n" % (name, body), filename, max(lineno - 1, 0))
+    _context[name](d)
+
+
+def host_call(name, d, **args):
+    """Ask kiln (the TypeScript side) for a service with datastore `d`; raises the exception
+    class the service names (looked up in bb.fetch2, bb.build, then builtins)."""
+    reply = json.loads(_bridge.host(name, d._h, json.dumps(args)))
+    if "error" not in reply:
+        return reply["value"]
+    kind = reply.get("kind") or "Exception"
+    import bb.build
+    import bb.fetch2
+    for place in (bb.fetch2, bb.build, bb, builtins):
+        cls = getattr(place, kind, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            break
+    else:
+        cls = Exception
+    raise cls(reply["error"])
+
+
 def exec_code(text, handle, filename="<code>"):
     """Run a block of Python statements with `d` available."""
     compiled = compile(text, filename, "exec")

@@ -1,13 +1,14 @@
 SUMMARY = "A greeting service for the example image"
 LICENSE = "MIT"
 SRC_URI = "file://hello.c"
+S = "${UNPACKDIR}"
 
 GREETING ?= "hello from kiln"
-CFLAGS:append = " -DGREETING='\"${GREETING}\"'"
 CFLAGS ?= "-O2"
 
+# The greeting becomes a C string literal: single quotes keep the double quotes for the compiler.
 do_compile () {
-    ${CC} ${CFLAGS} ${WORKDIR}/hello.c -o hello
+    ${CC} ${CFLAGS} ${LDFLAGS} -DGREETING='"${GREETING}"' hello.c -o hello
 }
 
 do_install () {

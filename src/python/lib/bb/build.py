@@ -175,3 +175,35 @@ def cached_mtime_noerror(f):
 
 def reset_cache():
     _mtime_cache.clear()
+
+
+# ---- running functions (kiln's executor does the work) ---------------------------------------
+
+class FuncFailed(Exception):
+    """A function a task ran failed (kept for metadata that catches it)."""
+
+
+def exec_func(func, d, dirs=None):
+    """Run the metadata function `func`: Python ones here, with `d`; shell ones through kiln's
+    executor, which writes the run script and its output to the task's log, as the task does.
+    [dirs] are created first and the last one is the working directory (or `dirs`)."""
+    import kiln_runtime
+
+    flags = d.getVarFlags(func) or {}
+    if dirs is None:
+        dirs = (d.expand(flags.get("dirs") or "")).split()
+    for cleandir in (d.expand(flags.get("cleandirs") or "")).split():
+        bb.utils.remove(cleandir, True)
+        bb.utils.mkdirhier(cleandir)
+    for adir in dirs:
+        bb.utils.mkdirhier(adir)
+    if flags.get("python"):
+        here = os.getcwd()
+        if dirs:
+            os.chdir(dirs[-1])
+        try:
+            kiln_runtime.run_function(func, d._h)
+        finally:
+            os.chdir(here)
+    else:
+        kiln_runtime.host_call("exec.shell", d, func=func, cwd=dirs[-1] if dirs else None)

@@ -588,6 +588,16 @@ class Fetch(object):
     def expanded_urldata(self, urls=None):
         return [self.ud[u] for u in (urls or self.urls)]
 
+    def download(self, urls=None):
+        """Download into DL_DIR (kiln's fetch stage does it: checksums, mirrors, done stamps)."""
+        import kiln_runtime
+        kiln_runtime.host_call("fetch.download", self.d, urls=list(urls or self.urls))
+
+    def unpack(self, root, urls=None):
+        """Unpack the downloaded URLs below `root`."""
+        import kiln_runtime
+        kiln_runtime.host_call("fetch.unpack", self.d, urls=list(urls or self.urls), root=root)
+
 
 def localpath(url, d):
     return Fetch([url], d).localpath(url)

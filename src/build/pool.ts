@@ -1,0 +1,140 @@
+// The build threads and a queue in front of them. A request goes to an idle thread, preferably
+// one that has already parsed the recipe (parsing costs more than most small tasks).
+
+import { Worker } from "node:worker_threads";
+import type { TaskOutcome } from "../exec/index.js";
+import type { RecipePrep } from "./prep.js";
+import type { BuildReply, BuildRequest, BuildWorkerInit } from "./worker.js";
+
+type Request =
+  | { type: "prepare"; name: string; appends: string[] }
+  | {
+      type: "run";
+      name: string;
+      appends: string[];
+      task: string;
+      tag: string;
+    };
+
+interface Pending {
+  req: Request;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  busy: Pending | null;
+  recent: string[];
+}
+
+export interface PoolEvents {
+  /** A shell function's process started or ended. */
+  onProcess(pid: number, script: string, running: boolean): void;
+  /** A warning or error line for the console. */
+  onMessage(line: string): void;
+}
+
+export class BuildPool {
+  private readonly threads: Thread[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly ready: Promise<void>;
+  private nextId = 1;
+
+  constructor(
+    count: number,
+    init: BuildWorkerInit,
+    configHashes: Record<string, string>,
+    private readonly events: PoolEvents,
+  ) {
+    const starting: Array<Promise<void>> = [];
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: init });
+      const thread: Thread = { worker, busy: null, recent: [] };
+      starting.push(
+        new Promise((resolve, reject) => {
+          worker.once("error", reject);
+          worker.once("message", (msg: BuildReply) => {
+            if (msg.type === "ready" && sameHashes(msg.configHashes, configHashes)) {
+              this.threads.push(thread);
+              worker.on("message", (m: BuildReply) => this.answer(thread, m));
+              worker.on("error", (e) => this.crashed(thread, e));
+              resolve();
+            } else if (msg.type === "init-failed") reject(new Error(msg.message));
+            else reject(new Error("a build thread read a different configuration"));
+          });
+        }),
+      );
+    }
+    this.ready = Promise.all(starting).then(() => undefined);
+  }
+
+  /** Wait for every thread to be ready (errors from their start-up surface here). */
+  async started(): Promise<void> {
+    await this.ready;
+  }
+
+  prepare(name: string, appends: string[]): Promise<RecipePrep> {
+    return this.submit({ type: "prepare", name, appends }) as Promise<RecipePrep>;
+  }
+
+  run(name: string, appends: string[], task: string, tag: string): Promise<TaskOutcome> {
+    return this.submit({ type: "run", name, appends, task, tag }) as Promise<TaskOutcome>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private submit(req: Request): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const idle = this.threads.filter((t) => !t.busy);
+      if (idle.length === 0) return;
+      const job = this.queue.shift()!;
+      const thread = idle.find((t) => t.recent.includes(job.req.name)) ?? idle[0];
+      thread.busy = job;
+      thread.recent = [job.req.name, ...thread.recent.filter((n) => n !== job.req.name)].slice(0, 16);
+      thread.worker.postMessage({ ...job.req, id: this.nextId++ } as BuildRequest);
+    }
+  }
+
+  private answer(thread: Thread, msg: BuildReply): void {
+    if (msg.type === "process") {
+      this.events.onProcess(msg.pid, msg.script, msg.running);
+      return;
+    }
+    if (msg.type === "message") {
+      this.events.onMessage(msg.line);
+      return;
+    }
+    const job = thread.busy;
+    if (!job) return;
+    if (msg.type === "prepared" || msg.type === "ran" || msg.type === "failed") {
+      for (const m of msg.messages) this.events.onMessage(m);
+      thread.busy = null;
+      if (msg.type === "prepared") job.resolve(msg.prep);
+      else if (msg.type === "ran") job.resolve(msg.outcome);
+      else job.reject(new Error(msg.message));
+      this.dispatch();
+    }
+  }
+
+  private crashed(thread: Thread, e: Error): void {
+    thread.busy?.reject(e);
+    thread.busy = null;
+    this.threads.splice(this.threads.indexOf(thread), 1);
+    if (this.threads.length === 0) for (const job of this.queue.splice(0)) job.reject(e);
+  }
+}
+
+function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}

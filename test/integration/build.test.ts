@@ -1,0 +1,244 @@
+// `kiln build` end to end on meta-kiln and a test layer: sources over HTTP (a server this test
+// runs), from git and local files with a patch, compiled with gcc. It proves the no-op rebuild,
+// the exact-rerun rule, checksum refusal, shared-state restore into a fresh build directory,
+// network isolation, the build lock, and that killing kiln at any moment and building again
+// gives the same result.
+
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { makeBuildDir, makeUpstream, serveDirectory } from "../fixtures/make-build.js";
+import { KILN } from "../helpers/builddir.js";
+
+const root = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
+const dlDir = path.join(root, "downloads");
+const sstateDir = path.join(root, "sstate-cache");
+const upstream = makeUpstream(root);
+let server: Awaited<ReturnType<typeof serveDirectory>>;
+const buildDir = path.join(root, "build");
+const work = (dir: string, pn: string, pv = "1.0") => path.join(dir, "tmp/work/x86_64-kiln-linux", pn, pv);
+
+before(async () => {
+  server = await serveDirectory(upstream.served);
+  makeBuildDir(buildDir, { ...upstream, url: server.url, dlDir, sstateDir });
+});
+after(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Result {
+  status: number | null;
+  out: string;
+  ran: string[];
+}
+
+const env = { ...process.env, KILN_NO_SERVER: "1" };
+
+/** Run kiln asynchronously: the HTTP server lives in this process and must keep answering. */
+async function kiln(dir: string, ...args: string[]): Promise<Result> {
+  const child = spawn(process.execPath, [KILN, "build", ...args], { cwd: dir, env, stdio: "pipe" });
+  let out = "";
+  child.stdout.on("data", (b) => {
+    out += String(b);
+  });
+  child.stderr.on("data", (b) => {
+    out += String(b);
+  });
+  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  const ran = [...out.matchAll(/^NOTE: (\S+): Succeeded$/gm)].map((m) => m[1]).sort();
+  return { status, out, ran };
+}
+
+/** Every file below `dir` with its mode and content hash (what a build produced). */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const file = path.join(dir, rel, name);
+      const st = statSync(file);
+      if (st.isDirectory()) walk(path.join(rel, name));
+      else
+        out.push(
+          `${path.join(rel, name)} ${st.mode.toString(8)} ${createHash("sha256").update(readFileSync(file)).digest("hex")}`,
+        );
+    }
+  };
+  walk("");
+  return out;
+}
+
+test("builds from HTTP (checksummed), git at SRCREV and local files with a patch", async () => {
+  const r = await kiln(buildDir, "greet", "tool");
+  assert.equal(r.status, 0, r.out);
+  const greet = path.join(work(buildDir, "greet"), "image/usr/bin/greet");
+  assert.equal(execFileSync(greet, { encoding: "utf8" }), "HELLO from greet\n", "the patch was applied");
+  assert.equal(
+    readFileSync(path.join(work(buildDir, "greet"), "image/etc/greet.conf"), "utf8"),
+    "volume=loud\n",
+  );
+  const tool = path.join(work(buildDir, "tool", "1.0+git"), "image/usr/bin/tool");
+  assert.equal(execFileSync(tool, { encoding: "utf8" }), "tool version one\n", "SRCREV, not the branch head");
+  assert.ok(existsSync(path.join(dlDir, "greet-1.0.tar.gz.done")));
+  // Logs and run scripts where BitBake keeps them.
+  const temp = path.join(work(buildDir, "greet"), "temp");
+  assert.match(readFileSync(path.join(temp, "log.do_compile"), "utf8"), /gcc|cc /);
+  assert.ok(readdirSync(temp).some((f) => f.startsWith("run.do_compile.")));
+  assert.match(
+    r.out,
+    /Tasks Summary: Attempted \d+ tasks of which 0 didn't need to be rerun and all succeeded/,
+  );
+});
+
+test("a second build with nothing changed runs nothing", async () => {
+  const hits = server.hits.get("/greet-1.0.tar.gz");
+  const r = await kiln(buildDir, "greet", "tool");
+  assert.equal(r.status, 0, r.out);
+  assert.deepEqual(r.ran, []);
+  assert.equal(server.hits.get("/greet-1.0.tar.gz"), hits, "no download either");
+});
+
+test("changing one variable reruns exactly the tasks whose hashes changed", async () => {
+  const conf = path.join(buildDir, "conf/local.conf");
+  const original = readFileSync(conf, "utf8");
+  try {
+    writeFileSync(conf, `${original}EXTRA_OEMAKE:append:pn-greet = " CPPFLAGS=-DUNUSED"\n`);
+    const r = await kiln(buildDir, "greet", "tool");
+    assert.equal(r.status, 0, r.out);
+    assert.deepEqual(r.ran, ["greet:do_compile", "greet:do_install"]);
+    // -n says what would run and why, and runs nothing.
+    writeFileSync(conf, `${original}EXTRA_OEMAKE:append:pn-greet = " CPPFLAGS=-DUNUSED2"\n`);
+    const dry = await kiln(buildDir, "-n", "greet");
+    assert.equal(dry.status, 0, dry.out);
+    assert.match(dry.out, /greet:do_compile: run \(hash changed: .*Variable EXTRA_OEMAKE value changed/);
+    assert.doesNotMatch(dry.out, /^greet:do_(fetch|unpack|patch|configure):/m);
+    assert.deepEqual((await kiln(buildDir, "-n", "greet")).ran, []);
+  } finally {
+    writeFileSync(conf, original);
+  }
+  // Back to the first value: its outputs are still in shared state.
+  const back = await kiln(buildDir, "-n", "greet");
+  assert.match(back.out, /greet:do_install: restore from shared state/);
+  assert.doesNotMatch(back.out, /^greet:do_compile:/m);
+});
+
+test("python tasks log through bb.note into the task log; -c and -f", async () => {
+  const r = await kiln(buildDir, "greet", "-c", "report");
+  assert.equal(r.status, 0, r.out);
+  assert.deepEqual(r.ran, ["greet:do_report"]);
+  const log = readFileSync(path.join(work(buildDir, "greet"), "temp/log.do_report"), "utf8");
+  assert.match(log, /NOTE: greet is built from http:\/\/127\.0\.0\.1:\d+\/greet-1\.0\.tar\.gz/);
+  assert.deepEqual((await kiln(buildDir, "greet", "-c", "report")).ran, []);
+  assert.deepEqual((await kiln(buildDir, "greet", "-c", "report", "-f")).ran, ["greet:do_report"]);
+});
+
+test("a wrong checksum is refused and nothing is kept", async () => {
+  const r = await kiln(buildDir, "badsum");
+  assert.equal(r.status, 1);
+  assert.match(r.out, /badsum:do_fetch failed/);
+  assert.match(r.out, /checksum/i);
+  assert.match(r.out, /Logfile of failure stored in: .*log\.do_fetch\.\d+/);
+  assert.ok(!existsSync(path.join(dlDir, "junk.tar.gz")));
+  assert.ok(!existsSync(path.join(dlDir, "junk.tar.gz.done")));
+});
+
+test("a failing task names its log and shows its last lines; -k goes on with the rest", async () => {
+  const r = await kiln(buildDir, "broken", "slow");
+  assert.equal(r.status, 1);
+  assert.match(r.out, /broken:do_compile failed: do_compile failed with exit code '1'/);
+  assert.match(r.out, /\| about to fail/);
+  assert.doesNotMatch(r.out, /not reached/);
+  const k = await kiln(buildDir, "-k", "broken", "slow");
+  assert.equal(k.status, 1);
+  assert.ok(existsSync(path.join(work(buildDir, "slow"), "image/usr/share/steps")), k.out);
+  assert.match(k.out, /Summary: task broken:do_compile failed/);
+});
+
+test("tasks other than do_fetch have no network", async () => {
+  const r = await kiln(buildDir, "netcheck");
+  assert.equal(r.status, 0, r.out);
+  const answer = readFileSync(path.join(work(buildDir, "netcheck"), "image/usr/share/network"), "utf8");
+  assert.equal(answer, "unreachable\n");
+});
+
+test("a fresh build directory sharing SSTATE_DIR restores instead of rebuilding", async () => {
+  const fresh = path.join(root, "build2");
+  makeBuildDir(fresh, { ...upstream, url: server.url, dlDir, sstateDir });
+  const r = await kiln(fresh, "greet");
+  assert.equal(r.status, 0, r.out);
+  assert.deepEqual(r.ran, []);
+  assert.match(r.out, /greet:do_install: Restored from shared state/);
+  assert.ok(!existsSync(path.join(work(fresh, "greet"), "temp/log.do_compile")), "do_compile did not run");
+  assert.deepEqual(
+    tree(path.join(work(fresh, "greet"), "image")),
+    tree(path.join(work(buildDir, "greet"), "image")),
+  );
+  // A corrupt entry is reported and rebuilt, never used.
+  const fresh3 = path.join(root, "build3");
+  makeBuildDir(fresh3, { ...upstream, url: server.url, dlDir, sstateDir });
+  const entries = readdirSync(sstateDir, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.includes("greet") && f.endsWith(".zst"),
+  );
+  assert.ok(entries.length > 0);
+  for (const e of entries) {
+    const file = path.join(sstateDir, e);
+    const data = readFileSync(file);
+    data[data.length >> 1] ^= 0xff;
+    writeFileSync(file, data);
+  }
+  const r3 = await kiln(fresh3, "greet");
+  assert.equal(r3.status, 0, r3.out);
+  assert.match(r3.out, /corrupt/);
+  assert.ok(r3.ran.includes("greet:do_compile"), r3.out);
+});
+
+function start(dir: string, ...args: string[]): ChildProcess {
+  return spawn(process.execPath, [KILN, "build", ...args], { cwd: dir, env, stdio: "pipe" });
+}
+
+test("a second kiln on the same build directory is refused while the first runs", async () => {
+  const first = start(buildDir, "sleepy", "-c", "compile");
+  let out = "";
+  first.stdout?.on("data", (b) => {
+    out += String(b);
+  });
+  while (!out.includes("sleepy:do_compile")) await new Promise((r) => setTimeout(r, 50));
+  const second = await kiln(buildDir, "greet");
+  assert.equal(second.status, 1);
+  assert.match(second.out, /another kiln \(process \d+\) is building in this directory/);
+  await new Promise((r) => first.once("exit", r));
+});
+
+test("killing kiln at any moment and building again gives the same result", async () => {
+  const target = path.join(root, "build-kill");
+  const reference = path.join(root, "build-ref");
+  const privateState = (name: string) => ({
+    ...upstream,
+    url: server.url,
+    dlDir,
+    sstateDir: path.join(root, `sstate-${name}`),
+  });
+  makeBuildDir(reference, privateState("ref"));
+  assert.equal((await kiln(reference, "slow", "greet")).status, 0);
+  makeBuildDir(target, privateState("kill"));
+  for (const delay of [400, 1500, 2500, 3200, 4000]) {
+    const child = start(target, "slow", "greet");
+    await new Promise((r) => setTimeout(r, delay));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+  }
+  const r = await kiln(target, "slow", "greet");
+  assert.equal(r.status, 0, r.out);
+  for (const pn of ["slow", "greet"]) {
+    assert.deepEqual(
+      tree(path.join(work(target, pn), "image")),
+      tree(path.join(work(reference, pn), "image")),
+      pn,
+    );
+  }
+  assert.deepEqual((await kiln(target, "slow", "greet")).ran, []);
+});
