@@ -9,6 +9,7 @@ import { Evaluator, parseConfigurations } from "../src/parse/index.js";
 import { PythonRuntime } from "../src/python/index.js";
 import { parseTree } from "../src/resolve/index.js";
 import { prepareTaskGraph, renderDepGraph } from "../src/tasks/index.js";
+import { generateTaskBench, timeBuild } from "./build.js";
 import { generateBuildDir } from "./generate.js";
 
 const quiet: Reporter = { warn: () => {}, error: () => {} };
@@ -86,6 +87,26 @@ async function main(): Promise<void> {
     line("JS → Python inline expression", `${((ms(t0) * 1000) / evals).toFixed(2)} µs/eval`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  benchBuilds();
+}
+
+/** `kiln build` on 1,000 tasks that do nothing: per-task cost and the no-op rebuild. */
+function benchBuilds(): void {
+  for (const noexec of [true, false]) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-build-"));
+    try {
+      const targets = generateTaskBench(dir, 100, 10, noexec);
+      const kind = noexec ? "[noexec]" : "shell ':'";
+      const cold = timeBuild(dir, targets);
+      if (!cold.ok) throw new Error(`benchmark build failed:\n${cold.out}`);
+      const again = timeBuild(dir, targets);
+      line(`build 1,000 ${kind} tasks (100 recipes)`, `${cold.ms.toFixed(0)} ms`);
+      line(`  scheduler cost per ${kind} task`, `${((cold.ms - again.ms) / 1000).toFixed(2)} ms/task`);
+      line("  no-op rebuild (nothing changed)", `${again.ms.toFixed(0)} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

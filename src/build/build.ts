@@ -16,6 +16,7 @@ import {
   storeOutputs,
 } from "../cache/index.js";
 import type { DataStore, Reporter } from "../data/index.js";
+import { sandboxPrefix } from "../exec/index.js";
 import {
   appendsFor,
   type Configuration,
@@ -37,6 +38,7 @@ import {
 import type { BuildProgress } from "../ui/index.js";
 import { BuildPool } from "./pool.js";
 import type { RecipePrep } from "./prep.js";
+import { loadPrep, savePrep } from "./prep-cache.js";
 import { isStamped, readTaint, stampedHashes, writeStamp, writeTaint } from "./stamps.js";
 
 export interface BuildOptions {
@@ -94,22 +96,41 @@ export async function runBuild(
   const tmpdir = String(config.getVar("TMPDIR"));
   const running = new RunningTasks(path.join(tmpdir, "kiln", "running"));
   running.killLeftovers();
-  const pool = new BuildPool(
-    threads,
-    { cwd: session.cwd, env: session.env },
-    Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)])),
-    { onProcess: (pid, script, on) => running.record(pid, script, on), onMessage: (l) => ui.line(l) },
-  );
-  try {
+  // Build threads start only when something needs them (a recipe to prepare, a task to run).
+  let pool: BuildPool | undefined;
+  const threadsReady = async (): Promise<BuildPool> => {
+    if (!pool) {
+      pool = new BuildPool(
+        threads,
+        { cwd: session.cwd, env: session.env },
+        Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)])),
+        { onProcess: (pid, script, on) => running.record(pid, script, on), onMessage: (l) => ui.line(l) },
+      );
+    }
     await pool.started();
-    // Every recipe of the graph, parsed in full by the threads.
+    return pool;
+  };
+  try {
+    // Every recipe of the graph, parsed in full by the threads (or known from an earlier build).
     const names = [...new Set([...depends.keys()].map(fnOf))];
     const appendsOf = (name: string) => {
       const { file, mc } = splitVirtualName(name);
       return appendsFor(file, tree.appends.get(mc) ?? []);
     };
     const preps = new Map<string, RecipePrep>();
-    await Promise.all(names.map(async (n) => preps.set(n, await pool.prepare(n, appendsOf(n)))));
+    await Promise.all(
+      names.map(async (n) => {
+        const { file, mc } = splitVirtualName(n);
+        const fingerprint = tree.fingerprints.get(`${mc}\0${file}`);
+        const dir = path.join(String(configs.get(mc)?.data.getVar("CACHE") ?? tmpdir), "kiln", "preps");
+        let prep = fingerprint ? loadPrep(dir, fingerprint, n) : undefined;
+        if (!prep) {
+          prep = await (await threadsReady()).prepare(n, appendsOf(n));
+          if (fingerprint) savePrep(dir, fingerprint, n, prep);
+        }
+        preps.set(n, prep);
+      }),
+    );
     const prepOf = (tid: string) => preps.get(fnOf(tid))!;
 
     const targetTids = prepared.targets.flatMap((t) => {
@@ -144,8 +165,18 @@ export async function runBuild(
       const p = prepOf(tid);
       const dirs = p.tasks[taskOf(tid)]?.sstateDirs ?? [];
       if (dirs.length === 0 || !p.sstateDir) return null;
+      const fakeroot = p.tasks[taskOf(tid)]?.fakeroot;
       return {
-        cfg: { dir: p.sstateDir, mirrors: p.sstateMirrors, log: (l) => ui.line(`NOTE: ${l}`) },
+        cfg: {
+          dir: p.sstateDir,
+          mirrors: p.sstateMirrors,
+          log: (l) => ui.line(`NOTE: ${l}`),
+          // Owners given under fakeroot are archived (and restored) as the task saw them; asked
+          // for when tar runs, since the state file appears only once a fakeroot task ran.
+          get tarPrefix() {
+            return fakeroot ? sandboxPrefix({ network: true, fakerootState: p.fakerootState }) : undefined;
+          },
+        },
         key: { pn: p.pn, task: taskOf(tid), hash: hashOf(tid) },
         dirs,
       };
@@ -198,6 +229,7 @@ export async function runBuild(
     const pending = new Set(work);
     const active = new Set<string>();
     let stopping = false;
+    let noexecRan = 0;
     ui.start(work.length);
     const blockedBy = (tid: string) =>
       [...(depends.get(tid) ?? [])].some((d) => pending.has(d) || active.has(d));
@@ -239,12 +271,13 @@ export async function runBuild(
       }
       if (p.tasks[t]?.noexec) {
         finish(tid);
+        noexecRan++;
         return;
       }
       ui.taskStarted(label);
       let outcome: Awaited<ReturnType<BuildPool["run"]>>;
       try {
-        outcome = await pool.run(p.name, appendsOf(p.name), t, String(process.pid));
+        outcome = await (await threadsReady()).run(p.name, appendsOf(p.name), t, String(process.pid));
       } catch (e) {
         outcome = { ok: false, logFile: "", message: (e as Error).message };
       }
@@ -299,6 +332,13 @@ export async function runBuild(
       pump();
     });
     ui.stop();
+    summary.current =
+      summary.total -
+      summary.ran.length -
+      summary.restored.length -
+      summary.failed.length -
+      summary.notRun.length -
+      noexecRan;
     return summary;
 
     function reason(tid: string, how: Plan): string {
@@ -319,7 +359,7 @@ export async function runBuild(
       return `run (hash changed: ${why.map((l) => l.trim().replace(/\s*\n\s*/g, " ")).join("; ") || "signature differs"})`;
     }
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }
 

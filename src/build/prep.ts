@@ -2,6 +2,7 @@
 // signatures of its tasks and, per task, the flags that change how it is scheduled.
 
 import { type DataStore, isTrueWord } from "../data/index.js";
+import { fakerootStateFile } from "../exec/index.js";
 import { pySplit } from "../syntax/index.js";
 import { type RecipeSignatures, recipeSignatures } from "../tasks/index.js";
 
@@ -10,6 +11,7 @@ export interface TaskPrep {
   fileChecksums: string;
   nostamp: boolean;
   noexec: boolean;
+  fakeroot: boolean;
   /** Directories the task's results live in, kept in shared state ([sstate-outputdirs]). */
   sstateDirs: string[];
 }
@@ -25,6 +27,8 @@ export interface RecipePrep {
   /** ${STAMP}: stamp files are STAMP.TASK.HASH. */
   stamp: string;
   tmpdir: string;
+  /** Where [fakeroot] tasks keep the owners and modes they gave files. */
+  fakerootState: string;
   sstateDir: string;
   sstateMirrors: string;
   tasks: Record<string, TaskPrep>;
@@ -39,6 +43,7 @@ export function recipePrep(name: string, d: DataStore): RecipePrep {
       fileChecksums: str(d.getVarFlag(task, "file-checksums")),
       nostamp: isTrueWord(d.getVarFlag(task, "nostamp")),
       noexec: isTrueWord(d.getVarFlag(task, "noexec")),
+      fakeroot: isTrueWord(d.getVarFlag(task, "fakeroot")),
       sstateDirs: pySplit(str(d.getVarFlag(task, "sstate-outputdirs"))),
     };
   }
@@ -51,6 +56,7 @@ export function recipePrep(name: string, d: DataStore): RecipePrep {
     ignoreTasks: str(d.getVar("BB_TASKHASH_IGNORE_TASKS")) || null,
     stamp: str(d.getVar("STAMP")),
     tmpdir: str(d.getVar("TMPDIR")),
+    fakerootState: fakerootStateFile(d),
     sstateDir: str(d.getVar("SSTATE_DIR")),
     sstateMirrors: str(d.getVar("SSTATE_MIRRORS")),
     tasks,

@@ -40,6 +40,7 @@ export async function createArchive(
   stagingDir: string,
   count: number,
   outFile: string,
+  tarPrefix: string[] = [],
 ): Promise<{ sha256: string; size: number }> {
   const members = Array.from({ length: count }, (_, i) => `${i}/.`);
   const tarArgs = [...CREATE_OPTIONS, "--directory", stagingDir];
@@ -48,7 +49,8 @@ export async function createArchive(
   else tarArgs.push(...members);
   const out = await open(outFile, "wx");
   try {
-    const tar = run("tar", tarArgs, { stdio: ["ignore", "pipe", "pipe"] });
+    const [tarCmd, ...tarRest] = [...tarPrefix, "tar", ...tarArgs];
+    const tar = run(tarCmd, tarRest, { stdio: ["ignore", "pipe", "pipe"] });
     const zstd = run("zstd", ["-q", "-3", "-T0", "-c"], { stdio: ["pipe", "pipe", "pipe"] });
     const waits = [finished(tar, "tar"), finished(zstd, "zstd")];
     // A failing zstd makes tar's writes fail (EPIPE); the exit statuses report it.
@@ -78,9 +80,14 @@ export async function createArchive(
 }
 
 /** Extract the archive open as `archive` (read from offset 0) into the existing directory `dest`. */
-export async function extractArchive(archive: FileHandle, dest: string): Promise<void> {
+export async function extractArchive(
+  archive: FileHandle,
+  dest: string,
+  tarPrefix: string[] = [],
+): Promise<void> {
   const zstd = run("zstd", ["-d", "-q", "-c"], { stdio: [archive.fd, "pipe", "pipe"] });
-  const tar = run("tar", [...EXTRACT_OPTIONS, "--directory", dest], { stdio: ["pipe", "ignore", "pipe"] });
+  const [tarCmd, ...tarRest] = [...tarPrefix, "tar", ...EXTRACT_OPTIONS, "--directory", dest];
+  const tar = run(tarCmd, tarRest, { stdio: ["pipe", "ignore", "pipe"] });
   const waits = [finished(zstd, "zstd"), finished(tar, "tar")];
   tar.stdin!.on("error", () => {});
   zstd.stdout!.pipe(tar.stdin!);

@@ -56,7 +56,7 @@ async function restoreLocal(
       return undefined;
     }
     const problem = await verify(fh, parseSidecar(sidecar));
-    const staged = problem ?? (await unpack(fh, dirs));
+    const staged = problem ?? (await unpack(fh, dirs, cfg.tarPrefix));
     if (typeof staged === "string") {
       await removeEntry(paths, { dev: st.dev, ino: st.ino });
       cfg.log?.(`removed corrupt sstate entry ${paths.shown}: ${staged}`);
@@ -95,7 +95,7 @@ async function restoreFromMirrors(
       if (!(await fetchToFile(url, tmp, timeout))) continue;
       fh = await open(tmp, "r");
       const problem = await verify(fh, expected);
-      const staged = problem ?? (await unpack(fh, dirs));
+      const staged = problem ?? (await unpack(fh, dirs, cfg.tarPrefix));
       if (typeof staged === "string") {
         corrupt = `${url}: ${staged}`;
         cfg.log?.(`ignoring corrupt sstate entry ${corrupt}`);
@@ -152,14 +152,18 @@ interface Staged {
 }
 
 /** Extract into a temporary directory beside the first output directory; a problem as a string. */
-async function unpack(fh: FileHandle, dirs: OutputDir[]): Promise<Staged | string | undefined> {
+async function unpack(
+  fh: FileHandle,
+  dirs: OutputDir[],
+  tarPrefix?: string[],
+): Promise<Staged | string | undefined> {
   if (dirs.length === 0) return undefined;
   const first = resolve(dirs[0].path);
   await mkdir(dirname(first), { recursive: true });
   const root = tempPath(first, "sstate");
   await mkdir(root, { mode: 0o700 });
   try {
-    await extractArchive(fh, root);
+    await extractArchive(fh, root, tarPrefix);
     const names = await readdir(root);
     const wanted = dirs.map((_, i) => String(i));
     const dirsOk = await Promise.all(wanted.map((n) => isDirectory(join(root, n))));

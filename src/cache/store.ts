@@ -29,7 +29,7 @@ export async function storeOutputs(
   try {
     await mkdir(staging);
     for (const [i, dir] of dirs.entries()) await stage(staging, i, dir);
-    const { sha256, size } = await createArchive(staging, dirs.length, archiveTmp);
+    const { sha256, size } = await createArchive(staging, dirs.length, archiveTmp, cfg.tarPrefix);
     const result = await commitEntry(paths, archiveTmp, {
       format: "kiln-sstate/1",
       pn: key.pn,

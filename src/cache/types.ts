@@ -25,6 +25,11 @@ export interface SstateConfig {
   log?: (line: string) => void;
   /** How long a mirror may stay silent (waiting for headers, or between body chunks); default 30 s. */
   timeoutMs?: number;
+  /**
+   * Words put before tar (e.g. `fakeroot -i STATE -s STATE --`), so that the owners a [fakeroot]
+   * task gave its files are what the archive records and what a restore gives them back.
+   */
+  tarPrefix?: string[];
 }
 
 export type StoreResult = "stored" | "present";

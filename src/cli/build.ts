@@ -37,8 +37,7 @@ export async function build(targets: string[], opts: BuildCommandOptions): Promi
         { task: opts.cmd, force: opts.force, keepGoing: opts.continue, dryRun: opts.dryRun },
         ui,
       );
-      const attempted =
-        summary.ran.length + summary.restored.length + summary.failed.length + summary.current;
+      const attempted = summary.total - summary.notRun.length;
       if (opts.dryRun) {
         process.stdout.write(
           `NOTE: Dry run: ${summary.planned} of ${summary.total} tasks would run or be restored.\n`,

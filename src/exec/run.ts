@@ -29,6 +29,11 @@ export interface TaskRun {
 
 export type TaskOutcome = { ok: true; logFile: string } | { ok: false; logFile: string; message: string };
 
+/** Where a recipe's [fakeroot] tasks keep the owners and modes they gave files. */
+export function fakerootStateFile(d: DataStore): string {
+  return path.join(String(d.getVar("WORKDIR")), "pseudo", "fakeroot.state");
+}
+
 /** The environment every task starts from (BitBake also cleans its environment). */
 const PASSED_THROUGH = ["PATH", "HOME", "LANG", "LC_ALL", "LOGNAME", "USER", "SHELL", "TERM", "TZ"];
 
@@ -87,9 +92,7 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
   d.setVar("BB_RUNTASK", task);
   d.setVar("BB_CURRENTTASK", task.replace(/^do_/, ""));
   const network = isTrueWord(d.getVarFlag(task, "network"));
-  const fakerootState = isTrueWord(d.getVarFlag(task, "fakeroot"))
-    ? path.join(String(d.getVar("WORKDIR")), "pseudo", "fakeroot.state")
-    : undefined;
+  const fakerootState = isTrueWord(d.getVarFlag(task, "fakeroot")) ? fakerootStateFile(d) : undefined;
   const prefix = sandboxPrefix({ network, fakerootState });
   const umask = String(d.getVarFlag(task, "umask") ?? "") || "022";
   const env = taskEnvironment(d);

@@ -157,6 +157,19 @@ export class ParseCache {
     return entry.infos;
   }
 
+  /**
+   * A key for everything derived from parsing `recipe` as the cache holds it now: the parser
+   * version, the configuration and every file it depended on with its content. Valid after a
+   * successful lookup() or store() in this run.
+   */
+  fingerprint(recipe: string): string | undefined {
+    const entry = this.entries.get(recipe);
+    if (!entry) return undefined;
+    return createHash("sha256")
+      .update(JSON.stringify([PARSER_VERSION, this.configHash, recipe, entry.appends, entry.deps]))
+      .digest("hex");
+  }
+
   store(recipe: string, appends: string[], deps: string[], infos: RecipeInfo[]): void {
     const unique = [...new Set([recipe, ...appends, ...deps])];
     this.entries.set(recipe, { appends, deps: unique.map((f) => [f, this.hasher.hash(f)]), infos });

@@ -43,6 +43,11 @@ export interface Tree {
   /** Per multiconfig: [recipe base name, append file] pairs. */
   appends: Map<string, Array<[string, string]>>;
   stats: TreeStats;
+  /**
+   * Per "mc\0file" (multiconfig, recipe file): a key covering everything that went into parsing
+   * it (see ParseCache.fingerprint); absent when the cache is not used.
+   */
+  fingerprints: Map<string, string>;
 }
 
 /** Thrown when recipes failed to parse; the individual errors were reported already. */
@@ -152,9 +157,15 @@ export async function parseAllRecipes(
   if (dangling.length) throw new FatalError(dangling.join("\n"));
 
   const infos = order.flatMap(([mc, f]) => results.get(key(mc, f)) ?? []);
+  const fingerprints = new Map<string, string>();
+  for (const [mc, f] of order) {
+    const fp = caches.get(mc)?.fingerprint(f);
+    if (fp) fingerprints.set(key(mc, f), fp);
+  }
   return {
     infos,
     appends,
+    fingerprints,
     stats: {
       files: order.length,
       cached,

@@ -136,6 +136,17 @@ test("python tasks log through bb.note into the task log; -c and -f", async () =
   assert.deepEqual((await kiln(buildDir, "greet", "-c", "report", "-f")).ran, ["greet:do_report"]);
 });
 
+test("owners given under fakeroot in do_install are seen by later fakeroot tasks", async () => {
+  const r = await kiln(buildDir, "greet", "-c", "owner");
+  assert.equal(r.status, 0, r.out);
+  assert.equal(readFileSync(path.join(work(buildDir, "greet"), "temp/owner"), "utf8"), "1234:1234\n");
+  assert.notEqual(
+    statSync(path.join(work(buildDir, "greet"), "image/etc/greet.conf")).uid,
+    1234,
+    "only in fakeroot",
+  );
+});
+
 test("a wrong checksum is refused and nothing is kept", async () => {
   const r = await kiln(buildDir, "badsum");
   assert.equal(r.status, 1);
@@ -177,6 +188,27 @@ test("a fresh build directory sharing SSTATE_DIR restores instead of rebuilding"
     tree(path.join(work(fresh, "greet"), "image")),
     tree(path.join(work(buildDir, "greet"), "image")),
   );
+  const owner = await kiln(fresh, "greet", "-c", "owner");
+  assert.deepEqual(owner.ran, ["greet:do_owner"], owner.out);
+  assert.equal(readFileSync(path.join(work(fresh, "greet"), "temp/owner"), "utf8"), "1234:1234\n");
+  // Shared state from a mirror over HTTP (SSTATE_MIRRORS), into an empty SSTATE_DIR.
+  const mirrored = path.join(root, "build-mirror");
+  execFileSync("cp", ["-a", sstateDir, path.join(upstream.served, "sstate")]);
+  makeBuildDir(mirrored, { ...upstream, url: server.url, dlDir, sstateDir: path.join(root, "sstate-empty") });
+  writeFileSync(
+    path.join(mirrored, "conf/local.conf"),
+    `${readFileSync(path.join(mirrored, "conf/local.conf"), "utf8")}SSTATE_MIRRORS = "file://.* ${server.url}/sstate/PATH"\n`,
+  );
+  const m = await kiln(mirrored, "greet");
+  assert.equal(m.status, 0, m.out);
+  assert.deepEqual(m.ran, []);
+  assert.match(m.out, /greet:do_install: Restored from shared state/);
+  assert.ok(
+    (server.hits.get(
+      [...server.hits.keys()].find((k) => k.startsWith("/sstate/") && k.endsWith(".zst")) ?? "",
+    ) ?? 0) > 0,
+  );
+
   // A corrupt entry is reported and rebuilt, never used.
   const fresh3 = path.join(root, "build3");
   makeBuildDir(fresh3, { ...upstream, url: server.url, dlDir, sstateDir });

@@ -64,7 +64,6 @@ oe_runmake () {
 
 do_install[dirs] = "${B}"
 do_install[cleandirs] = "${D}"
-do_install[fakeroot] = "1"
 do_install[sstate-outputdirs] = "${D}"
 do_install () {
     :
@@ -78,6 +77,10 @@ do_build () {
 addtask build after do_install
 
 python () {
+    # do_install runs under fakeroot, so that owners it gives files survive into packages. Set
+    # here, after parsing: a recipe defining do_install again would drop a flag set before.
+    d.setVarFlag('do_install', 'fakeroot', '1')
+
     # A recipe must say under which license it is distributed (the global configuration,
     # which also runs this, has no recipe file).
     if d.getVar('FILE', False).endswith('.bb') and d.getVar('LICENSE') == 'INVALID':
