@@ -93,7 +93,8 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
   d.setVar("BB_CURRENTTASK", task.replace(/^do_/, ""));
   const network = isTrueWord(d.getVarFlag(task, "network"));
   const fakerootState = isTrueWord(d.getVarFlag(task, "fakeroot")) ? fakerootStateFile(d) : undefined;
-  const prefix = sandboxPrefix({ network, fakerootState });
+  // Asked for each time a program starts: fakeroot's records are pruned against what exists then.
+  const sandbox = () => sandboxPrefix({ network, fakerootState });
   const umask = String(d.getVarFlag(task, "umask") ?? "") || "022";
   const env = taskEnvironment(d);
   const locks: HeldLock[] = [];
@@ -112,7 +113,7 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
     const { func, cwd } = args as { func: string; cwd: string | null };
     const where = cwd ?? prepareDirs(dd, func);
     const script = scriptFor(func, where);
-    const argv = [...prefix, "bash", script];
+    const argv = [...sandbox(), "bash", script];
     const r = spawnSync(argv[0], argv.slice(1), {
       cwd: where,
       env,
@@ -124,7 +125,7 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
 
   const runShell = async (func: string, cwd: string) => {
     const script = scriptFor(func, cwd);
-    const argv = [...prefix, "bash", script];
+    const argv = [...sandbox(), "bash", script];
     const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", log, log], detached: true });
     if (child.pid) run.onProcess?.(child.pid, script, true);
     const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => {
@@ -142,6 +143,7 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
   const runPython = (func: string, cwd: string) => {
     write(`DEBUG: Executing python function ${func}`);
     python.setProcessContext(cwd, env);
+    python.spawnPrefix = sandbox();
     python.runFunction(func, d);
     write(`DEBUG: Python function ${func} finished`);
   };
@@ -167,7 +169,6 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
     if (level === "warn" || level === "error" || level === "fatal") run.onMessage?.(`${tag}: ${message}`);
   };
   python.setOutput((text) => write(text));
-  python.spawnPrefix = prefix;
   try {
     for (const file of flagWords(d, task, "lockfiles")) locks.push(await acquireLock(file));
     for (const func of [...flagWords(d, task, "prefuncs"), task, ...flagWords(d, task, "postfuncs")]) {

@@ -5,8 +5,9 @@
 // killing kiln does not leave task processes running.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomic } from "../util/atomic.js";
 
 let isolation: string[] | null | undefined;
 
@@ -50,9 +51,57 @@ export function sandboxPrefix(opts: SandboxOptions): string[] {
   if (!opts.network) prefix.push(...(networkIsolation() ?? []));
   if (opts.fakerootState) {
     mkdirSync(path.dirname(opts.fakerootState), { recursive: true });
-    prefix.push("fakeroot", "-s", opts.fakerootState);
+    pruneFakerootState(opts.fakerootState);
+    // FAKEROOTDONTTRYCHOWN: do not also chown for real (which succeeds when kiln runs as root).
+    prefix.push("env", "FAKEROOTDONTTRYCHOWN=1", "fakeroot", "-s", opts.fakerootState);
     if (existsSync(opts.fakerootState)) prefix.push("-i", opts.fakerootState);
     prefix.push("--");
   }
   return prefix;
+}
+
+/**
+ * fakeroot remembers files by device and inode number. When a file is deleted its inode is
+ * reused, and a stale record would give the new file (a run script, say) the old one's type,
+ * owner and mode. So before each use, keep only records of files that still exist below the
+ * recipe's WORKDIR (the state lives in WORKDIR/pseudo), outside its temp directory, with the
+ * same file type.
+ */
+export function pruneFakerootState(state: string): void {
+  let text: string;
+  try {
+    text = readFileSync(state, "utf8");
+  } catch {
+    return;
+  }
+  const workdir = path.dirname(path.dirname(state));
+  const live = new Map<string, number>();
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (file === path.join(workdir, "temp") || file === path.dirname(state)) continue;
+      let st: ReturnType<typeof lstatSync>;
+      try {
+        st = lstatSync(file);
+      } catch {
+        continue;
+      }
+      live.set(`${st.dev.toString(16)},${st.ino}`, st.mode & 0o170000);
+      if (st.isDirectory()) walk(file);
+    }
+  };
+  walk(workdir);
+  const kept = text.split("\n").filter((line) => {
+    const m = /^dev=([0-9a-f]+),ino=(\d+),mode=([0-7]+),/.exec(line);
+    if (!m) return false;
+    return live.get(`${m[1]},${m[2]}`) === (Number.parseInt(m[3], 8) & 0o170000);
+  });
+  const pruned = kept.length > 0 ? `${kept.join("\n")}\n` : "";
+  if (pruned !== text) writeFileAtomic(state, pruned);
 }
