@@ -169,6 +169,15 @@ test("a failing task names its log and shows its last lines; -k goes on with the
   assert.match(k.out, /Summary: task broken:do_compile failed/);
 });
 
+test("tasks holding the same [lockfiles] never overlap", async () => {
+  const r = await kiln(buildDir, "locka", "lockb", "-c", "compile");
+  assert.equal(r.status, 0, r.out);
+  const order = readFileSync(path.join(buildDir, "tmp/lockorder"), "utf8").trim().split("\n");
+  assert.equal(order.length, 4);
+  assert.equal(order[0].replace("start", "end"), order[1]);
+  assert.equal(order[2].replace("start", "end"), order[3]);
+});
+
 test("tasks other than do_fetch have no network", async () => {
   const r = await kiln(buildDir, "netcheck");
   assert.equal(r.status, 0, r.out);
