@@ -5,6 +5,7 @@
 // own dependencies are not needed); everything else runs, dependencies first, up to
 // BB_NUMBER_THREADS at a time.
 
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -237,7 +238,9 @@ export async function runBuild(
       const p = prepOf(tid);
       const t = taskOf(tid);
       writeSigData(sigdir, `${p.mcPrefix}${p.pn}:${t}`, hashes.get(tid)!);
-      if (!p.tasks[t]?.nostamp) writeStamp(p.stamp, t, hashOf(tid));
+      const info = p.tasks[t];
+      if (info?.deployInto) for (const dir of info.sstateDirs) deployInto(dir, info.deployInto);
+      if (!info?.nostamp) writeStamp(p.stamp, t, hashOf(tid));
     };
     const execute = async (tid: string): Promise<void> => {
       const p = prepOf(tid);
@@ -364,6 +367,15 @@ export async function runBuild(
 }
 
 class FailedTask extends Error {}
+
+/** Copy the contents of `dir` into the shared directory `dest` (files of the same name replaced). */
+function deployInto(dir: string, dest: string): void {
+  if (!existsSync(dir)) return;
+  mkdirSync(dest, { recursive: true });
+  const r = spawnSync("cp", ["-a", "--remove-destination", `${dir}/.`, `${dest}/`], { encoding: "utf8" });
+  if (r.status !== 0)
+    throw new Error(`could not deploy ${dir} into ${dest}: ${r.stderr || r.error?.message}`);
+}
 
 /** BB_NUMBER_THREADS (default: the number of cores). */
 function buildThreads(config: DataStore): number {

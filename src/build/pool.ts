@@ -2,6 +2,7 @@
 // one that has already parsed the recipe (parsing costs more than most small tasks).
 
 import { Worker } from "node:worker_threads";
+import { FatalError } from "../data/index.js";
 import type { TaskOutcome } from "../exec/index.js";
 import type { RecipePrep } from "./prep.js";
 import type { BuildReply, BuildRequest, BuildWorkerInit } from "./worker.js";
@@ -121,7 +122,12 @@ export class BuildPool {
       thread.busy = null;
       if (msg.type === "prepared") job.resolve(msg.prep);
       else if (msg.type === "ran") job.resolve(msg.outcome);
-      else job.reject(new Error(msg.message));
+      else
+        job.reject(
+          new FatalError(
+            msg.message || `${job.req.name}: preparing it for the build failed (the error is shown above)`,
+          ),
+        );
       this.dispatch();
     }
   }

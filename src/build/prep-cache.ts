@@ -11,7 +11,7 @@ import type { RecipeSignatures, VarSignature } from "../tasks/index.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import type { RecipePrep } from "./prep.js";
 
-const FORMAT = "kiln-prep-2";
+const FORMAT = "kiln-prep-3";
 
 function fileOf(dir: string, fingerprint: string, name: string): string {
   const key = createHash("sha256").update(`${FORMAT}\0${fingerprint}\0${name}`).digest("hex");

@@ -14,6 +14,11 @@ export interface TaskPrep {
   fakeroot: boolean;
   /** Directories the task's results live in, kept in shared state ([sstate-outputdirs]). */
   sstateDirs: string[];
+  /**
+   * [kiln-deploy]: a shared directory the task's output directories are copied into after the
+   * task ran or was restored (a recipe's packages into the feed, its sysroot into the components).
+   */
+  deployInto: string;
 }
 
 export interface RecipePrep {
@@ -45,6 +50,7 @@ export function recipePrep(name: string, d: DataStore): RecipePrep {
       noexec: isTrueWord(d.getVarFlag(task, "noexec")),
       fakeroot: isTrueWord(d.getVarFlag(task, "fakeroot")),
       sstateDirs: pySplit(str(d.getVarFlag(task, "sstate-outputdirs"))),
+      deployInto: str(d.getVarFlag(task, "kiln-deploy")),
     };
   }
   return {

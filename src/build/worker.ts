@@ -18,6 +18,7 @@ import {
 import { PythonRuntime } from "../python/index.js";
 import { initShellParser } from "../tasks/index.js";
 import { provideFetchServices } from "./fetch-services.js";
+import { providePackageServices } from "./package-services.js";
 import { type RecipePrep, recipePrep } from "./prep.js";
 
 export interface BuildWorkerInit {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     configs = parseConfigurations(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
     for (const config of configs.values()) prioritizeBbfiles(config);
     provideFetchServices(python);
+    providePackageServices(python);
   } catch (e) {
     port.postMessage({ type: "init-failed", message: describeError(e) } satisfies BuildReply);
     return;

@@ -8,6 +8,7 @@ import { graph } from "./graph.js";
 import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
+import { runqemu } from "./runqemu.js";
 import { server } from "./server.js";
 import { diffsigs, sigs } from "./sigs.js";
 
@@ -59,6 +60,17 @@ export function buildProgram(): Command {
     .action(
       (targets: string[], opts: { cmd?: string; force?: boolean; continue?: boolean; dryRun?: boolean }) =>
         build(targets, opts),
+    );
+
+  program
+    .command("runqemu")
+    .description("boot a built image under QEMU (serial console here; the guest powering off ends it)")
+    .argument("<image>", "the image recipe, e.g. kiln-image-minimal")
+    .argument("[kernel-args...]", "extra words for the kernel command line")
+    .option("--timeout <seconds>", "stop the guest after this long (default 300)")
+    .option("--marker <text>", "exit with an error unless the guest prints this text")
+    .action((image: string, extra: string[], opts: { timeout?: string; marker?: string }) =>
+      runqemu(image, extra, opts),
     );
 
   program

@@ -9,23 +9,32 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from "nod
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 
-let isolation: string[] | null | undefined;
+const works = (argv: string[]) =>
+  spawnSync(argv[0], [...argv.slice(1), "true"], { stdio: "ignore" }).status === 0;
+const memo = new Map<string, string[] | null>();
+
+/**
+ * `unshare` with the namespaces asked for (--net: no network; --pid: a PID namespace whose first
+ * process reaps orphans, which fakeroot needs to end quickly, and whose end kills whatever the
+ * task left running), adding a user namespace where this machine allows it only that way;
+ * null when neither works here.
+ */
+function unshare(net: boolean, pid: boolean): string[] | null {
+  const key = `${net}:${pid}`;
+  if (!memo.has(key)) {
+    const flags = [...(net ? ["--net"] : []), ...(pid ? ["--pid", "--fork", "--kill-child=SIGKILL"] : [])];
+    const found = [
+      ["unshare", ...flags],
+      ["unshare", "--user", "--map-current-user", ...flags],
+    ].find(works);
+    memo.set(key, found ?? null);
+  }
+  return memo.get(key)!;
+}
 
 /** The command prefix that cuts a process off the network, or null where this machine forbids it. */
 export function networkIsolation(): string[] | null {
-  if (isolation !== undefined) return isolation;
-  isolation = null;
-  for (const prefix of [
-    ["unshare", "--net"],
-    ["unshare", "--user", "--map-current-user", "--net"],
-  ]) {
-    const r = spawnSync(prefix[0], [...prefix.slice(1), "true"], { stdio: "ignore" });
-    if (r.status === 0) {
-      isolation = prefix;
-      break;
-    }
-  }
-  return isolation;
+  return unshare(true, false);
 }
 
 let deathSignal: string[] | undefined;
@@ -48,7 +57,12 @@ export interface SandboxOptions {
 /** The words to put before a task's program. */
 export function sandboxPrefix(opts: SandboxOptions): string[] {
   const prefix = [...parentDeathSignal()];
-  if (!opts.network) prefix.push(...(networkIsolation() ?? []));
+  const fakeroot = Boolean(opts.fakerootState);
+  const namespaces =
+    !opts.network || fakeroot
+      ? (unshare(!opts.network, fakeroot) ?? (fakeroot ? unshare(!opts.network, false) : null))
+      : null;
+  if (namespaces) prefix.push(...namespaces);
   if (opts.fakerootState) {
     mkdirSync(path.dirname(opts.fakerootState), { recursive: true });
     pruneFakerootState(opts.fakerootState);

@@ -5,14 +5,14 @@
 // ignored (and rebuilt), never trusted.
 
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { writeFileAtomic } from "../util/atomic.js";
 import type { RecipeInfo } from "./recipes.js";
 
 /** Bump when parsing semantics change, so old entries are not used by a new kiln. */
-export const PARSER_VERSION = "kiln-parse-5";
+export const PARSER_VERSION = "kiln-parse-6";
 
 interface FileStamp {
   mtimeNs: string;
@@ -56,8 +56,12 @@ export class FileHasher {
           result = createHash("sha256").update(readFileSync(file)).digest("hex");
         }
         this.known.set(file, { ...stamp, hash: result });
+      } else if (st.isDirectory()) {
+        // A directory's entries, so that a file appearing in a directory metadata looked into
+        // (bb.parse.mark_dependency on it) makes the recipe parse again.
+        result = `dir:${createHash("sha256").update(readdirSync(file).sort().join("\0")).digest("hex")}`;
       } else {
-        result = `dir:${st.isDirectory()}`;
+        result = "dir:false";
       }
     } catch {
       result = null;

@@ -1,5 +1,10 @@
-# The task chain every recipe has: fetch, unpack, patch, configure, compile, install, build.
-# Fetching, unpacking and patching are kiln built-ins reached through bb.fetch2 and kiln.*.
+# The task chain every recipe has: fetch, unpack, patch, configure, compile, install, then
+# package / packagedata / package_write_* and populate_sysroot, and build.
+# Fetching, unpacking, patching, packaging and images are kiln built-ins (bb.fetch2, kiln.*).
+
+inherit staging package ${PACKAGE_CLASSES}
+
+DEPENDS:prepend = "${BASEDEPENDS} "
 
 def kiln_filespath(d):
     """FILESPATH: each directory of FILESEXTRAPATHS and of the recipe (${BP}, ${BPN}, files),
@@ -17,7 +22,7 @@ def kiln_filespath(d):
 def kiln_src_uri(d):
     return (d.getVar('SRC_URI') or '').split()
 
-python do_fetch () {
+python base_do_fetch () {
     urls = kiln_src_uri(d)
     if urls:
         bb.fetch2.Fetch(urls, d).download()
@@ -28,7 +33,7 @@ do_fetch[file-checksums] = "${@bb.fetch.get_checksum_file_list(d)}"
 do_fetch[vardeps] += "SRCREV"
 addtask fetch
 
-python do_unpack () {
+python base_do_unpack () {
     urls = kiln_src_uri(d)
     if urls:
         bb.fetch2.Fetch(urls, d).unpack(d.getVar('UNPACKDIR'))
@@ -45,13 +50,13 @@ do_patch[dirs] = "${S}"
 addtask patch after do_unpack
 
 do_configure[dirs] = "${B}"
-do_configure () {
+base_do_configure () {
     :
 }
 addtask configure after do_patch
 
 do_compile[dirs] = "${B}"
-do_compile () {
+base_do_compile () {
     if [ -e Makefile ] || [ -e makefile ] || [ -e GNUmakefile ]; then
         oe_runmake
     fi
@@ -65,10 +70,13 @@ oe_runmake () {
 do_install[dirs] = "${B}"
 do_install[cleandirs] = "${D}"
 do_install[sstate-outputdirs] = "${D}"
-do_install () {
+base_do_install () {
     :
 }
 addtask install after do_compile
+
+# Classes (cmake, autotools, ...) replace these with their own through EXPORT_FUNCTIONS.
+EXPORT_FUNCTIONS do_fetch do_unpack do_configure do_compile do_install
 
 do_build[noexec] = "1"
 do_build () {

@@ -15,3 +15,6 @@ do_install () {
     install -d ${D}${bindir}
     install -m 0755 hello ${D}${bindir}/hello
 }
+
+inherit kiln-service
+KILN_SERVICES = "${bindir}/hello:oneshot"

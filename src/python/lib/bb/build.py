@@ -192,18 +192,21 @@ def exec_func(func, d, dirs=None):
     flags = d.getVarFlags(func) or {}
     if dirs is None:
         dirs = (d.expand(flags.get("dirs") or "")).split()
+    here = os.getcwd()
     for cleandir in (d.expand(flags.get("cleandirs") or "")).split():
+        # The embedded interpreter's file system refuses to remove the working directory.
+        if here == cleandir or here.startswith(cleandir.rstrip("/") + "/"):
+            os.chdir("/")
         bb.utils.remove(cleandir, True)
         bb.utils.mkdirhier(cleandir)
     for adir in dirs:
         bb.utils.mkdirhier(adir)
     if flags.get("python"):
-        here = os.getcwd()
         if dirs:
             os.chdir(dirs[-1])
         try:
             kiln_runtime.run_function(func, d._h)
         finally:
-            os.chdir(here)
+            os.chdir(here if os.path.isdir(here) else "/")
     else:
         kiln_runtime.host_call("exec.shell", d, func=func, cwd=dirs[-1] if dirs else None)

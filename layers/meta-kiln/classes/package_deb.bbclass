@@ -1,0 +1,11 @@
+# Writing .deb packages (dpkg's format) into the feed ${DEPLOY_DIR_DEB}/${DPKG_ARCH}.
+
+python do_package_write_deb () {
+    import kiln
+    kiln.package_write(d, 'deb')
+}
+do_package_write_deb[cleandirs] = "${PKGWRITEDIRDEB}"
+do_package_write_deb[fakeroot] = "1"
+do_package_write_deb[sstate-outputdirs] = "${PKGWRITEDIRDEB}"
+do_package_write_deb[kiln-deploy] = "${DEPLOY_DIR_DEB}"
+addtask package_write_deb after do_packagedata before do_build

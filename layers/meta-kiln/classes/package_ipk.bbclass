@@ -1,0 +1,11 @@
+# Writing .ipk packages (opkg's format) into the feed ${DEPLOY_DIR_IPK}/${PACKAGE_ARCH}.
+
+python do_package_write_ipk () {
+    import kiln
+    kiln.package_write(d, 'ipk')
+}
+do_package_write_ipk[cleandirs] = "${PKGWRITEDIRIPK}"
+do_package_write_ipk[fakeroot] = "1"
+do_package_write_ipk[sstate-outputdirs] = "${PKGWRITEDIRIPK}"
+do_package_write_ipk[kiln-deploy] = "${DEPLOY_DIR_IPK}"
+addtask package_write_ipk after do_packagedata before do_build

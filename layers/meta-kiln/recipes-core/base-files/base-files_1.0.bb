@@ -1,0 +1,21 @@
+SUMMARY = "The directories and files every kiln root filesystem starts from"
+LICENSE = "MIT"
+S = "${UNPACKDIR}"
+INHIBIT_DEFAULT_DEPS = "1"
+
+do_install () {
+    for dir in /dev /proc /sys /run /tmp /root /home /mnt ${sysconfdir} ${bindir} ${sbindir} \
+               ${base_bindir} ${base_sbindir} ${localstatedir}/lib; do
+        install -d ${D}$dir
+    done
+    chmod 1777 ${D}/tmp
+    chmod 0700 ${D}/root
+    cat > ${D}${sysconfdir}/os-release <<EOT
+NAME="${DISTRO_NAME}"
+ID=${DISTRO}
+VERSION_ID=${DISTRO_VERSION}
+PRETTY_NAME="${DISTRO_NAME} ${DISTRO_VERSION}"
+EOT
+    echo "${DISTRO_NAME} ${DISTRO_VERSION} \\n \\l" > ${D}${sysconfdir}/issue
+}
+FILES:${PN} = "/*"

@@ -1,0 +1,107 @@
+// Packaging and images as meta-kiln's Python reaches them (kiln.package, kiln.package_write,
+// kiln.rootfs, kiln.image): the TypeScript built-ins run with the recipe's fakeroot state, so the
+// owners do_install gave files are what packages, root filesystems and images record.
+
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import type { DataStore } from "../data/index.js";
+import { fakerootStateFile, sandboxPrefix } from "../exec/index.js";
+import { addUsersAndGroups, assembleRootfs, type ImageType, makeImage } from "../image/index.js";
+import { type PackageControl, splitPackages, writeDeb, writeFeedIndex, writeIpk } from "../package/index.js";
+import { HostCallError, type PythonRuntime } from "../python/index.js";
+
+const fakeroot = (d: DataStore) => sandboxPrefix({ network: true, fakerootState: fakerootStateFile(d) });
+
+function asTaskError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new HostCallError((e as Error).message ?? String(e), "FuncFailed");
+  }
+}
+
+export function providePackageServices(python: PythonRuntime): void {
+  const log = (line: string) => python.log("note", line);
+
+  python.provide("package.split", (d, args) => {
+    const a = args as {
+      installDir: string;
+      pkgdDir: string;
+      splitDir: string;
+      packages: Array<{ name: string; files: string[]; allowEmpty: boolean }>;
+      strip: boolean;
+      debugPackage: string | null;
+    };
+    return asTaskError(() =>
+      splitPackages({ ...a, debugPackage: a.debugPackage ?? undefined, fakeroot: fakeroot(d), log }),
+    );
+  });
+
+  python.provide("package.write", (d, args) => {
+    const { kind, root, control, outDir } = args as {
+      kind: "ipk" | "deb";
+      root: string;
+      control: PackageControl;
+      outDir: string;
+    };
+    return asTaskError(() => (kind === "ipk" ? writeIpk : writeDeb)(root, control, outDir, fakeroot(d)));
+  });
+
+  python.provide("image.rootfs", (d, args) => {
+    const a = args as {
+      rootfs: string;
+      feedDirs: string[];
+      kind: "ipk" | "deb";
+      install: string[];
+      noRecommends: boolean;
+      exclude: string[];
+      groups: Array<{ name: string; gid?: number }>;
+      users: Array<{ name: string; uid?: number; gid?: string; home?: string; shell?: string }>;
+      hostname: string;
+    };
+    return asTaskError(() => {
+      for (const dir of a.feedDirs) writeFeedIndex(dir, a.kind);
+      const prefix = fakeroot(d);
+      const { installed } = assembleRootfs({
+        rootfs: a.rootfs,
+        feedDirs: a.feedDirs,
+        install: a.install,
+        noRecommends: a.noRecommends,
+        exclude: a.exclude,
+        fakeroot: prefix,
+        log,
+      });
+      addUsersAndGroups(a.rootfs, { groups: a.groups, users: a.users, fakeroot: prefix });
+      if (a.hostname) writeHostname(a.rootfs, a.hostname, prefix);
+      return installed.map((p) => p.name);
+    });
+  });
+
+  python.provide("image.make", (d, args) => {
+    const a = args as {
+      rootfs: string;
+      type: ImageType;
+      output: string;
+      sourceDateEpoch: number;
+      extraSpaceMiB: number;
+      label: string;
+    };
+    return asTaskError(() => makeImage({ ...a, fakeroot: fakeroot(d) }));
+  });
+}
+
+/** /etc/hostname, written under fakeroot so that it is root's in the image whoever runs kiln. */
+function writeHostname(rootfs: string, hostname: string, prefix: string[]): void {
+  const file = path.join(rootfs, "etc", "hostname");
+  const argv = [
+    ...prefix,
+    "sh",
+    "-c",
+    'mkdir -p "$(dirname "$2")" && printf "%s\\n" "$1" > "$2"',
+    "sh",
+    hostname,
+    file,
+  ];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`could not write ${file}: ${r.stderr}`);
+}
