@@ -4,7 +4,7 @@
 // why) only when qemu-system-x86_64 or a kernel is missing.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,6 +26,23 @@ function onPath(program: string): boolean {
   });
 }
 
+/** The kernel of the Debian package scripts/setup-example.sh downloads, extracted to a temp dir. */
+function kernelFromDownloadedDeb(): string[] {
+  const dir = fileURLToPath(new URL("../../../examples/quickstart/debian-packages", import.meta.url));
+  let debs: string[] = [];
+  try {
+    debs = readdirSync(dir).filter((n) => n.startsWith("linux-image-") && n.endsWith(".deb"));
+  } catch {
+    return [];
+  }
+  if (debs.length === 0) return [];
+  const out = mkdtempSync(path.join(os.tmpdir(), "kiln-kernel-"));
+  execFileSync("dpkg-deb", ["-x", path.join(dir, debs.sort().at(-1)!), out]);
+  return readdirSync(path.join(out, "boot"))
+    .filter((n) => n.startsWith("vmlinuz-"))
+    .map((n) => path.join(out, "boot", n));
+}
+
 /** $KILN_TEST_KERNEL, else the newest /boot/vmlinuz-*, a Debian cloud kernel first (it boots fastest). */
 function findKernel(): { kernel?: string; why?: string } {
   const given = process.env["KILN_TEST_KERNEL"];
@@ -45,6 +62,7 @@ function findKernel(): { kernel?: string; why?: string } {
       ...names.filter((n) => !n.includes("cloud")).sort(newestFirst),
     ].map((n) => path.join("/boot", n));
   }
+  if (candidates.length === 0) candidates = kernelFromDownloadedDeb();
   if (candidates.length === 0)
     return {
       why: "no kernel: no /boot/vmlinuz-* (install linux-image-cloud-amd64) and no $KILN_TEST_KERNEL",

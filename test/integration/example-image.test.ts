@@ -1,0 +1,144 @@
+// The example end to end (issue: from source to a bootable image, offline): meta-kiln and
+// meta-kiln-example build kiln-image-minimal from C sources, Debian imports (libc6,
+// busybox-static, a kernel) and a CMake program; two clean builds in different build directories
+// give bit-identical packages and images; the image boots under QEMU and runs the programs built
+// from source. Needs the Debian packages scripts/setup-example.sh downloads (CI runs it).
+
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { KILN } from "../helpers/builddir.js";
+
+const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const debs = path.join(repo, "examples/quickstart/debian-packages");
+const root = mkdtempSync(path.join(os.tmpdir(), "kiln-example-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function buildDir(name: string): string {
+  const dir = path.join(root, name);
+  mkdirSync(path.join(dir, "conf"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "conf/bblayers.conf"),
+    `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${repo}/layers/meta-kiln ${repo}/layers/meta-kiln-example"\n`,
+  );
+  writeFileSync(
+    path.join(dir, "conf/local.conf"),
+    `MACHINE = "qemux86-64"\nDISTRO = "kiln"\nDEBIAN_PACKAGES_DIR = "${debs}"\n`,
+  );
+  return dir;
+}
+
+async function kiln(dir: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
+  const child = spawn(process.execPath, [KILN, ...args], {
+    cwd: dir,
+    env: { ...process.env, KILN_NO_SERVER: "1" },
+  });
+  let out = "";
+  child.stdout.on("data", (b) => {
+    out += String(b);
+  });
+  child.stderr.on("data", (b) => {
+    out += String(b);
+  });
+  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  return { status, out };
+}
+
+/** sha256 of every package and image a build deployed, by name. */
+function artifacts(dir: string): Record<string, string> {
+  const deploy = path.join(dir, "tmp/deploy");
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(deploy, { recursive: true, encoding: "utf8" }).sort()) {
+    if (!/\.(ipk|cpio\.gz|ext4|tar\.zst)$/.test(rel)) continue;
+    out[rel] = createHash("sha256")
+      .update(readFileSync(path.join(deploy, rel)))
+      .digest("hex");
+  }
+  return out;
+}
+
+const first = buildDir("a");
+
+test("the Debian packages the example imports were downloaded (scripts/setup-example.sh)", () => {
+  assert.ok(existsSync(debs), `${debs} is missing: run scripts/setup-example.sh`);
+  const names = readdirSync(debs);
+  for (const pkg of ["busybox-static_", "libc6_", "linux-image-"]) {
+    assert.ok(
+      names.some((n) => n.startsWith(pkg)),
+      `no ${pkg}*.deb in ${debs}`,
+    );
+  }
+});
+
+test("kiln-image-minimal builds from nothing, with packages a package tool accepts", async () => {
+  const r = await kiln(first, "build", "kiln-image-minimal");
+  assert.equal(r.status, 0, r.out);
+  const images = path.join(first, "tmp/deploy/images/qemux86-64");
+  for (const file of [
+    "kiln-image-minimal-qemux86-64.cpio.gz",
+    "kiln-image-minimal-qemux86-64.ext4",
+    "vmlinuz-qemux86-64",
+  ])
+    assert.ok(existsSync(path.join(images, file)), file);
+  execFileSync("e2fsck", ["-fn", path.join(images, "kiln-image-minimal-qemux86-64.ext4")], {
+    stdio: "ignore",
+  });
+  const ipk = path.join(first, "tmp/deploy/ipk/x86_64/hello_1.0-r0_x86_64.ipk");
+  assert.deepEqual(execFileSync("ar", ["t", ipk], { encoding: "utf8" }).split("\n").filter(Boolean), [
+    "debian-binary",
+    "control.tar.gz",
+    "data.tar.gz",
+  ]);
+  const control = execFileSync("sh", ["-c", `ar p '${ipk}' control.tar.gz | tar -xzO ./control`], {
+    encoding: "utf8",
+  });
+  assert.match(control, /^Package: hello$/m);
+  assert.match(control, /^Depends: .*glibc-debian/m, "shared-library dependency added automatically");
+  const dbg = execFileSync(
+    "sh",
+    ["-c", `ar p '${ipk.replace("hello_", "hello-dbg_")}' data.tar.gz | tar -tz`],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.match(dbg, /usr\/lib\/debug\/usr\/bin\/hello\.debug/);
+});
+
+test("a second clean build elsewhere gives bit-identical packages and images", async () => {
+  const second = buildDir("b");
+  const r = await kiln(second, "build", "kiln-image-minimal");
+  assert.equal(r.status, 0, r.out);
+  const a = artifacts(first);
+  assert.ok(Object.keys(a).length >= 8, JSON.stringify(a));
+  assert.deepEqual(artifacts(second), a);
+});
+
+test("the image boots under QEMU and runs the programs built from source", async () => {
+  const r = await kiln(
+    first,
+    "runqemu",
+    "kiln-image-minimal",
+    "--timeout",
+    "120",
+    "--marker",
+    "KILN-STATUS",
+    "kiln.poweroff_when_done=1",
+  );
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /^hello from the kiln quickstart/m, "hello (C, dynamically linked) ran");
+  assert.match(r.out, /^KILN-STATUS: host=qemux86-64 kernel=\S+ arch=x86_64/m, "kiln-status (CMake) ran");
+  assert.match(r.out, /KILN-INIT: powering off/);
+});
