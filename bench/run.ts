@@ -1,9 +1,10 @@
 // `npm run bench`: parse throughput on a generated layer and the cost of the Python bridge.
 // Prints figures; asserts nothing (speed is measured here, never in tests).
 
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { DataStore, type Reporter } from "../src/data/index.js";
 import { Evaluator, parseConfigurations } from "../src/parse/index.js";
 import { PythonRuntime } from "../src/python/index.js";
@@ -89,6 +90,34 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   benchBuilds();
+  benchExampleImage();
+}
+
+/** The example image: full clean build, then root filesystem + image assembly alone. */
+function benchExampleImage(): void {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+  const debs = path.join(repo, "examples/quickstart/debian-packages");
+  if (!existsSync(debs)) {
+    line("example image", "skipped: run scripts/setup-example.sh first");
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-image-"));
+  try {
+    mkdirSync(path.join(dir, "conf"));
+    writeFileSync(
+      path.join(dir, "conf/bblayers.conf"),
+      `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${repo}/layers/meta-kiln ${repo}/layers/meta-kiln-example"\n`,
+    );
+    writeFileSync(path.join(dir, "conf/local.conf"), `DEBIAN_PACKAGES_DIR = "${debs}"\n`);
+    const clean = timeBuild(dir, ["kiln-image-minimal"]);
+    if (!clean.ok) throw new Error(`example image build failed:\n${clean.out}`);
+    line("example image: full clean build", `${clean.ms.toFixed(0)} ms`);
+    const rootfs = timeBuild(dir, ["kiln-image-minimal", "-c", "rootfs", "-f"]);
+    const image = timeBuild(dir, ["kiln-image-minimal"]);
+    line("example image: rootfs + image assembly", `${(rootfs.ms + image.ms).toFixed(0)} ms (two kiln runs)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `kiln build` on 1,000 tasks that do nothing: per-task cost and the no-op rebuild. */

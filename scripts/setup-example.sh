@@ -1,31 +1,58 @@
 #!/usr/bin/env bash
-# Once, while online: install the build machine's tools kiln uses, and download the Debian
-# packages the example imports (busybox-static, libc6, a kernel) into
-# examples/quickstart/debian-packages, so that `kiln build kiln-image-minimal` then works offline.
+# Once, while online: install the build machine's tools kiln uses (with the aarch64 cross compiler
+# and QEMU for both machines), and download the Debian packages the example imports
+# (busybox-static, libc6, a kernel; for amd64 and arm64) into examples/quickstart/debian-packages,
+# so that `kiln build kiln-image-minimal` then works offline for MACHINE qemux86-64 and qemuarm64.
+# Running it again downloads nothing that is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# apt needs arm64 in dpkg's architectures to download arm64 packages (none is installed here;
+# the cross compiler is an amd64 package). That takes a fresh `apt-get update`.
+need_update=
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64
+  need_update=1
+fi
+update() {
+  if [ -n "$need_update" ] || [ -z "${updated:-}" ]; then
+    apt-get update -qq
+    updated=1
+    need_update=
+  fi
+}
+
 tools=(git tar zstd xz-utils bzip2 gzip unzip patch fakeroot gcc g++ make cmake pkg-config binutils cpio
-  e2fsprogs dpkg-dev util-linux qemu-utils qemu-system-x86)
+  e2fsprogs dpkg-dev util-linux file qemu-utils qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()
 for pkg in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-updated=
 if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq && updated=1
+  update
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 dir=examples/quickstart/debian-packages
 mkdir -p "$dir"
 cd "$dir"
-if ! ls linux-image-*.deb busybox-static_*.deb libc6_*.deb >/dev/null 2>&1 && [ -z "$updated" ]; then
-  apt-get update -qq
-fi
-kernel=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-wanted=(busybox-static libc6 "$kernel")
-for pkg in "${wanted[@]}"; do
-  ls "${pkg}"_*.deb >/dev/null 2>&1 || apt-get download -q "$pkg" 2>&1 | grep -v "unsandboxed" || true
+
+# get ARCH NAME [META]: NAME_*_ARCH.deb unless one is here already. With META, NAME is a pattern
+# and the package to download is the kernel package META (e.g. linux-image-cloud-arm64) depends on.
+get() {
+  local arch=$1 name=$2 meta=${3:-}
+  if ls ${name}_*_"$arch".deb >/dev/null 2>&1; then return 0; fi
+  update
+  if [ -n "$meta" ]; then
+    name=$(apt-cache depends "$meta:$arch" | awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
+    [ -n "$name" ] || { echo "setup-example.sh: cannot tell which kernel $meta:$arch depends on" >&2; exit 1; }
+  fi
+  apt-get download -q "$name:$arch" 2>&1 | grep -v "unsandboxed" || true
+  ls ${name}_*_"$arch".deb >/dev/null 2>&1 || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
+}
+for arch in amd64 arm64; do
+  get "$arch" busybox-static
+  get "$arch" libc6
+  get "$arch" "linux-image-[0-9]*-cloud-$arch" "linux-image-cloud-$arch"
 done
 ls -1 ./*.deb

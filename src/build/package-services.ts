@@ -31,6 +31,8 @@ export function providePackageServices(python: PythonRuntime): void {
       packages: Array<{ name: string; files: string[]; allowEmpty: boolean }>;
       strip: boolean;
       debugPackage: string | null;
+      /** The target's binutils (${STRIP}, ${OBJCOPY}, ${READELF}); the host's when not given. */
+      tools?: { strip?: string; objcopy?: string; readelf?: string };
     };
     return asTaskError(() =>
       splitPackages({ ...a, debugPackage: a.debugPackage ?? undefined, fakeroot: fakeroot(d), log }),
@@ -72,7 +74,8 @@ export function providePackageServices(python: PythonRuntime): void {
         log,
       });
       addUsersAndGroups(a.rootfs, { groups: a.groups, users: a.users, fakeroot: prefix });
-      if (a.hostname) writeHostname(a.rootfs, a.hostname, prefix);
+      // A fresh prefix: the state file exists now and must be loaded, not overwritten.
+      if (a.hostname) writeHostname(a.rootfs, a.hostname, fakeroot(d));
       return installed.map((p) => p.name);
     });
   });

@@ -34,9 +34,14 @@ export async function runqemu(image: string, extra: string[], opts: RunqemuOptio
     const append = [get("QB_KERNEL_CMDLINE"), initrd ? "" : "root=/dev/vda rw", ...extra]
       .filter(Boolean)
       .join(" ");
-    const arch = get("TARGET_ARCH") === "aarch64" ? "aarch64" : "x86_64";
+    const arch = get("TARGET_ARCH");
+    if (arch !== "x86_64" && arch !== "aarch64")
+      throw new Error(
+        `kiln runqemu boots x86_64 and aarch64 machines, not ${arch} (MACHINE ${get("MACHINE")})`,
+      );
     const result = await bootAndWatch({
       machine: { arch, memoryMiB: Number(get("QB_MEM") || 512) },
+      qemu: get("QB_SYSTEM_NAME") || undefined,
       kernel,
       initrd,
       disk: initrd

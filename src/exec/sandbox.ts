@@ -5,7 +5,7 @@
 // killing kiln does not leave task processes running.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 
@@ -67,9 +67,19 @@ export function sandboxPrefix(opts: SandboxOptions): string[] {
     mkdirSync(path.dirname(opts.fakerootState), { recursive: true });
     pruneFakerootState(opts.fakerootState);
     // FAKEROOTDONTTRYCHOWN: do not also chown for real (which succeeds when kiln runs as root).
-    prefix.push("env", "FAKEROOTDONTTRYCHOWN=1", "fakeroot", "-s", opts.fakerootState);
-    if (existsSync(opts.fakerootState)) prefix.push("-i", opts.fakerootState);
-    prefix.push("--");
+    // Always load what earlier sessions recorded (an empty file at first): a session that saved
+    // without loading would replace the records with only its own.
+    if (!existsSync(opts.fakerootState)) writeFileSync(opts.fakerootState, "");
+    prefix.push(
+      "env",
+      "FAKEROOTDONTTRYCHOWN=1",
+      "fakeroot",
+      "-i",
+      opts.fakerootState,
+      "-s",
+      opts.fakerootState,
+      "--",
+    );
   }
   return prefix;
 }

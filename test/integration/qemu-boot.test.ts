@@ -26,12 +26,12 @@ function onPath(program: string): boolean {
   });
 }
 
-/** The kernel of the Debian package scripts/setup-example.sh downloads, extracted to a temp dir. */
+/** The amd64 kernel scripts/setup-example.sh downloads (next to the arm64 one), extracted to a temp dir. */
 function kernelFromDownloadedDeb(): string[] {
   const dir = fileURLToPath(new URL("../../../examples/quickstart/debian-packages", import.meta.url));
   let debs: string[] = [];
   try {
-    debs = readdirSync(dir).filter((n) => n.startsWith("linux-image-") && n.endsWith(".deb"));
+    debs = readdirSync(dir).filter((n) => n.startsWith("linux-image-") && n.endsWith("_amd64.deb"));
   } catch {
     return [];
   }

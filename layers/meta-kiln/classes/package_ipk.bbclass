@@ -9,3 +9,7 @@ do_package_write_ipk[fakeroot] = "1"
 do_package_write_ipk[sstate-outputdirs] = "${PKGWRITEDIRIPK}"
 do_package_write_ipk[kiln-deploy] = "${DEPLOY_DIR_IPK}"
 addtask package_write_ipk after do_packagedata before do_build
+# What the packages depend on at run time is packaged too (and its data known) before this one is
+# written, and building a recipe builds the packages its packages need.
+do_package_write_ipk[rdeptask] = "do_packagedata"
+do_build[rdeptask] += "do_package_write_ipk"

@@ -17,5 +17,12 @@ VERSION_ID=${DISTRO_VERSION}
 PRETTY_NAME="${DISTRO_NAME} ${DISTRO_VERSION}"
 EOT
     echo "${DISTRO_NAME} ${DISTRO_VERSION} \\n \\l" > ${D}${sysconfdir}/issue
+    echo "root:x:0:0:root:/root:/bin/sh" > ${D}${sysconfdir}/passwd
+    echo "root:x:0:" > ${D}${sysconfdir}/group
+    echo "root:*::0:::::" > ${D}${sysconfdir}/shadow
+    chmod 0600 ${D}${sysconfdir}/shadow
+    touch ${D}${sysconfdir}/gshadow
+    chmod 0600 ${D}${sysconfdir}/gshadow
 }
+CONFFILES:${PN} = "${sysconfdir}/passwd ${sysconfdir}/group ${sysconfdir}/shadow ${sysconfdir}/gshadow"
 FILES:${PN} = "/*"

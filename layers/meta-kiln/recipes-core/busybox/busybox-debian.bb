@@ -5,11 +5,25 @@ inherit debian-import
 RPROVIDES:${PN} = "busybox"
 PROVIDES = "busybox"
 
+# The applets a busybox binary has, one a line: from `busybox --list` when it runs here, else
+# (another architecture's binary) from its table of applet names, NUL-separated and sorted,
+# which starts with "[" and "[[" and ends with an empty name.
+busybox_applets () {
+    "$1" --list 2>/dev/null && return 0
+    tr '\0' '\n' < "$1" | awk 'names { if ($0 == "") exit; print; next }
+        prev == "[" && $0 == "[[" { names = 1; print "["; print } { prev = $0 }'
+}
+
 # Debian ships the binary only; the command links are made here.
 do_install () {
     install -d ${D}${base_bindir}
     install -m 0755 ${S}/bin/busybox ${D}${base_bindir}/busybox
-    for applet in $(${S}/bin/busybox --list 2>/dev/null || true); do
+    applets=$(busybox_applets ${S}/bin/busybox)
+    if [ -z "$applets" ]; then
+        echo "cannot tell which applets ${S}/bin/busybox has" >&2
+        exit 1
+    fi
+    for applet in $applets; do
         [ "$applet" = busybox ] || [ "$applet" = init ] || ln -sf busybox ${D}${base_bindir}/$applet
     done
     ln -sf busybox ${D}${base_bindir}/sh

@@ -1,4 +1,4 @@
-SUMMARY = "The C library of the build machine's toolchain, imported from Debian's libc6"
+SUMMARY = "The C library the toolchain links against, imported from Debian's libc6 for the target architecture"
 LICENSE = "LGPL-2.1-or-later"
 DEBIAN_PACKAGE = "libc6"
 inherit debian-import

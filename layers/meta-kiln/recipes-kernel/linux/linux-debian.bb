@@ -1,16 +1,26 @@
 SUMMARY = "A Linux kernel from Debian's kernel package, deployed for images and runqemu"
 LICENSE = "GPL-2.0-only"
 DEBIAN_PACKAGE ?= "linux-image-[0-9]*-cloud-amd64"
-DEBIAN_PACKAGE:qemuarm64 ?= "linux-image-[0-9]*-arm64"
+DEBIAN_PACKAGE:qemuarm64 ?= "linux-image-[0-9]*-cloud-arm64"
 inherit debian-import
 PROVIDES = "virtual/kernel"
 PACKAGES = ""
+# The machine may name it after its format (qemuarm64: "Image"); runqemu looks for the same name.
 KERNEL_IMAGE_NAME ?= "vmlinuz"
 
 do_install[noexec] = "1"
+# Debian's /boot/vmlinuz-*: a bzImage on amd64, an arm64 Image (with its EFI stub) on arm64. Some
+# arm64 kernels are gzip-compressed Images; they are deployed uncompressed, as QEMU and boot
+# loaders load an Image.
 do_deploy () {
     install -d ${DEPLOYDIR}
-    install -m 0644 $(ls ${S}/boot/vmlinuz-* | head -n 1) ${DEPLOYDIR}/${KERNEL_IMAGE_NAME}-${MACHINE}
+    kernel=$(ls ${S}/boot/vmlinuz-* | head -n 1)
+    if [ "$(head -c 2 "$kernel" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+        gzip -dc "$kernel" > ${DEPLOYDIR}/${KERNEL_IMAGE_NAME}-${MACHINE}
+        chmod 0644 ${DEPLOYDIR}/${KERNEL_IMAGE_NAME}-${MACHINE}
+    else
+        install -m 0644 "$kernel" ${DEPLOYDIR}/${KERNEL_IMAGE_NAME}-${MACHINE}
+    fi
 }
 do_deploy[cleandirs] = "${DEPLOYDIR}"
 do_deploy[prefuncs] = "bin_package_extract"

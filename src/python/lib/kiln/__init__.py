@@ -58,9 +58,15 @@ def package(d):
     specs = [{"name": p, "files": _words(d, "FILES:" + p), "allowEmpty": d.getVar("ALLOW_EMPTY:" + p) == "1"}
              for p in packages]
     dbg = pn + "-dbg" if pn + "-dbg" in packages else None
+    # The target's binutils (aarch64-linux-gnu-strip, ... when cross-compiling); the host's if unset.
+    tools = {}
+    for key, var in (("strip", "STRIP"), ("objcopy", "OBJCOPY"), ("readelf", "READELF")):
+        words = _words(d, var)
+        if words:
+            tools[key] = words[0]
     result = kiln_runtime.host_call(
         "package.split", d, installDir=d.getVar("D"), pkgdDir=d.getVar("PKGD"), splitDir=d.getVar("PKGDEST"),
-        packages=specs, strip=d.getVar("INHIBIT_PACKAGE_STRIP") != "1", debugPackage=dbg)
+        packages=specs, strip=d.getVar("INHIBIT_PACKAGE_STRIP") != "1", debugPackage=dbg, tools=tools)
     for path in result.get("unshipped", []):
         bb.warn("%s: %s was installed but is not shipped in any package (FILES)" % (pn, path))
 
