@@ -6,7 +6,14 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { DataStore } from "../data/index.js";
 import { fakerootStateFile, sandboxPrefix } from "../exec/index.js";
-import { addUsersAndGroups, assembleRootfs, type ImageType, makeImage } from "../image/index.js";
+import {
+  addUsersAndGroups,
+  assembleRootfs,
+  type ImageType,
+  makeImage,
+  makeOciImage,
+  type OciConfig,
+} from "../image/index.js";
 import { type PackageControl, splitPackages, writeDeb, writeFeedIndex, writeIpk } from "../package/index.js";
 import { HostCallError, type PythonRuntime } from "../python/index.js";
 
@@ -83,13 +90,26 @@ export function providePackageServices(python: PythonRuntime): void {
   python.provide("image.make", (d, args) => {
     const a = args as {
       rootfs: string;
-      type: ImageType;
+      type: ImageType | "oci";
       output: string;
       sourceDateEpoch: number;
       extraSpaceMiB: number;
       label: string;
+      oci?: { tag: string; archive: boolean; config: OciConfig };
     };
-    return asTaskError(() => makeImage({ ...a, fakeroot: fakeroot(d) }));
+    return asTaskError(() => {
+      if (a.type !== "oci") return makeImage({ ...a, type: a.type, fakeroot: fakeroot(d) });
+      if (!a.oci) throw new Error("an oci image needs its OCI_IMAGE_* settings");
+      return makeOciImage({
+        rootfs: a.rootfs,
+        output: a.output,
+        tag: a.oci.tag,
+        config: a.oci.config,
+        archive: a.oci.archive,
+        sourceDateEpoch: a.sourceDateEpoch,
+        fakeroot: fakeroot(d),
+      });
+    });
   });
 }
 

@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { build } from "./build.js";
 import { env } from "./env.js";
 import { graph } from "./graph.js";
+import { kernelConfigCheck } from "./kernel-config-check.js";
 import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
 import { query } from "./query.js";
@@ -71,6 +72,20 @@ export function buildProgram(): Command {
     .option("--marker <text>", "exit with an error unless the guest prints this text")
     .action((image: string, extra: string[], opts: { timeout?: string; marker?: string }) =>
       runqemu(image, extra, opts),
+    );
+
+  program
+    .command("kernel-config-check")
+    .description("check a kernel .config against configuration fragments (.cfg), like docker's check-config")
+    .argument("<config>", "the kernel configuration (a .config, /boot/config-*)")
+    .argument(
+      "[fragments...]",
+      "fragments (.cfg) listing what is needed (default: the ones meta-kiln-virt ships)",
+    )
+    .option("--json", "print the whole report as one JSON object")
+    .option("--builtin", "every tristate option must be built in: modules never satisfy")
+    .action((config: string, fragments: string[], opts: { json?: boolean; builtin?: boolean }) =>
+      kernelConfigCheck(config, fragments, opts),
     );
 
   program

@@ -101,9 +101,57 @@ write(
     "",
   ].join("\n"),
 );
+// A library and a program built against it: headers, library and .pc file reach the program's
+// recipe sysroot through DEPENDS; pkg-config finds them there; the program's package depends on
+// the library's at run time because of the shared library it needs.
+write(
+  "meta-t/recipes/libgreet/files/greet.c",
+  '#include <stdio.h>\nvoid greet(const char *who) { printf("greetings, %s\\n", who); }\n',
+);
+write("meta-t/recipes/libgreet/files/greet.h", "void greet(const char *who);\n");
+write(
+  "meta-t/recipes/libgreet/libgreet_1.0.bb",
+  [
+    'LICENSE = "MIT"',
+    'SRC_URI = "file://greet.c file://greet.h"',
+    'S = "${UNPACKDIR}"',
+    "do_compile () {",
+    "    ${CC} ${CFLAGS} -fPIC -shared -Wl,-soname,libgreet.so.1 ${LDFLAGS} greet.c -o libgreet.so.1",
+    "}",
+    "do_install () {",
+    "    install -D -m 0644 greet.h ${D}${includedir}/greet.h",
+    "    install -D -m 0755 libgreet.so.1 ${D}${libdir}/libgreet.so.1",
+    "    ln -s libgreet.so.1 ${D}${libdir}/libgreet.so",
+    "    install -d ${D}${libdir}/pkgconfig",
+    "    printf 'prefix=/usr\\nName: greet\\nDescription: greetings\\nVersion: 1.0\\nCflags: -I${includedir}\\nLibs: -L${libdir} -lgreet\\n' > ${D}${libdir}/pkgconfig/greet.pc",
+    "}",
+    "",
+  ].join("\n"),
+);
+write(
+  "meta-t/recipes/greetapp/files/main.c",
+  '#include <greet.h>\nint main(void) { greet("kiln"); return 0; }\n',
+);
+write(
+  "meta-t/recipes/greetapp/greetapp_1.0.bb",
+  [
+    'LICENSE = "MIT"',
+    'SRC_URI = "file://main.c"',
+    'S = "${UNPACKDIR}"',
+    'DEPENDS = "libgreet"',
+    "inherit pkgconfig",
+    "do_compile () {",
+    "    ${CC} ${CFLAGS} $(pkg-config --cflags greet) main.c ${LDFLAGS} $(pkg-config --libs greet) -o greetapp",
+    "}",
+    "do_install () {",
+    "    install -D -m 0755 greetapp ${D}${bindir}/greetapp",
+    "}",
+    "",
+  ].join("\n"),
+);
 write(
   "meta-t/recipes/packagegroup-t/packagegroup-t.bb",
-  'SUMMARY = "The test applications"\nLICENSE = "MIT"\ninherit packagegroup\nRDEPENDS:${PN} = "mesonapp autoapp"\n',
+  'SUMMARY = "The test applications"\nLICENSE = "MIT"\ninherit packagegroup\nRDEPENDS:${PN} = "mesonapp autoapp greetapp"\n',
 );
 write(
   "meta-t/recipes/t-image/t-image.bb",
@@ -112,7 +160,11 @@ write(
     "inherit core-image",
     'IMAGE_FEATURES = ""',
     'IMAGE_INSTALL = "packagegroup-t svc"',
-    'IMAGE_FSTYPES = "tar.gz"',
+    'IMAGE_FSTYPES = "tar.gz oci"',
+    'OCI_IMAGE_ENTRYPOINT = "/usr/bin/greetapp"',
+    'OCI_IMAGE_ENV_VARS = "GREETING=hi MODE=test"',
+    'OCI_IMAGE_PORTS = "8080/tcp"',
+    'OCI_IMAGE_LABELS = "org.example.kind=test"',
     'EXTRA_USERS = "tester"',
     "",
   ].join("\n"),
@@ -154,6 +206,42 @@ test("an image of meson, autotools and useradd recipes, as .deb packages", async
   assert.match(passwd, /^svc:x:1234:1234::\/var\/lib\/svc:\/bin\/false$/m, "useradd ran at rootfs time");
   assert.match(passwd, /^tester:x:\d+:\d+:/m, "EXTRA_USERS");
   assert.match(readFileSync(path.join(root, "etc/group"), "utf8"), /^svc:x:1234:/m);
+  assert.equal(
+    execFileSync(path.join(root, "usr/bin/greetapp"), {
+      encoding: "utf8",
+      env: { LD_LIBRARY_PATH: path.join(root, "usr/lib") },
+    }),
+    "greetings, kiln\n",
+    "built against libgreet from its recipe sysroot",
+  );
+  assert.match(listing, /\.\/usr\/lib\/libgreet\.so\.1$/m, "installed because greetapp needs it");
+  const greetDeps = execFileSync(
+    "dpkg-deb",
+    ["--field", path.join(dir, "tmp/deploy/deb/x86_64/greetapp_1.0-r0_amd64.deb"), "Depends"],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.match(greetDeps, /^libgreet$/m, "shared-library dependency across recipes");
+  // The same root filesystem as an OCI image, configured by OCI_IMAGE_*.
+  const oci = path.join(dir, "tmp/deploy/images/qemux86-64/t-image-qemux86-64.oci");
+  const inspect = JSON.parse(
+    execFileSync("skopeo", ["inspect", `oci:${oci}:latest`], { encoding: "utf8" }),
+  ) as {
+    Architecture: string;
+    Env: string[];
+    Labels: Record<string, string>;
+  };
+  assert.equal(inspect.Architecture, "amd64");
+  assert.deepEqual(inspect.Env, ["GREETING=hi", "MODE=test"]);
+  assert.deepEqual(inspect.Labels, { "org.example.kind": "test" });
+  const ociConfig = JSON.parse(
+    execFileSync("skopeo", ["inspect", "--config", `oci:${oci}:latest`], { encoding: "utf8" }),
+  ) as {
+    config: { Entrypoint: string[]; ExposedPorts: Record<string, unknown> };
+  };
+  assert.deepEqual(ociConfig.config.Entrypoint, ["/usr/bin/greetapp"]);
+  assert.deepEqual(Object.keys(ociConfig.config.ExposedPorts), ["8080/tcp"]);
   const status = readFileSync(path.join(root, "var/lib/dpkg/status"), "utf8");
   for (const pkg of ["mesonapp", "autoapp", "svc", "packagegroup-t", "base-files"])
     assert.match(status, new RegExp(`^Package: ${pkg}\\nStatus: install ok installed`, "m"), pkg);

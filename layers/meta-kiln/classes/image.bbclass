@@ -1,7 +1,7 @@
 # Images: a root filesystem installed from the package feed (kiln's own installer: IMAGE_INSTALL
 # and everything it needs at run time), users and groups, then one file per IMAGE_FSTYPES entry
 # in ${DEPLOY_DIR_IMAGE} (tar, tar.gz, tar.zst, cpio.gz, ext4, qcow2), named ${IMAGE_NAME} with a
-# ${IMAGE_LINK_NAME} link. Everything runs under fakeroot, so owners come from the packages.
+# ${IMAGE_LINK_NAME} link; "oci" makes an OCI image layout configured by OCI_IMAGE_*. Everything runs under fakeroot, so owners come from the packages.
 inherit nopackages
 
 IMAGE_INSTALL ?= ""
@@ -51,4 +51,6 @@ python () {
 }
 INHIBIT_DEFAULT_DEPS = "1"
 do_rootfs[vardeps] += "PACKAGE_INSTALL IMAGE_FEATURES FEATURE_INSTALL NO_RECOMMENDATIONS PACKAGE_EXCLUDE EXTRA_USERS EXTRA_GROUPS IMAGE_HOSTNAME ROOTFS_POSTPROCESS_COMMAND PACKAGE_CLASSES"
+do_image[vardeps] += "OCI_IMAGE_ENTRYPOINT OCI_IMAGE_ENTRYPOINT_ARGS OCI_IMAGE_ENV_VARS OCI_IMAGE_WORKINGDIR \
+    OCI_IMAGE_RUNTIME_UID OCI_IMAGE_PORTS OCI_IMAGE_LABELS OCI_IMAGE_AUTHOR OCI_IMAGE_STOPSIGNAL OCI_IMAGE_TAG OCI_IMAGE_TAR_OUTPUT"
 do_image[vardeps] += "IMAGE_FSTYPES IMAGE_NAME IMAGE_LINK_NAME IMAGE_ROOTFS_EXTRA_SPACE IMAGE_BASENAME SOURCE_DATE_EPOCH"

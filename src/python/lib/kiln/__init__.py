@@ -231,9 +231,35 @@ def image(d):
     name, link = d.getVar("IMAGE_NAME"), d.getVar("IMAGE_LINK_NAME")
     for fstype in _words(d, "IMAGE_FSTYPES"):
         output = os.path.join(outdir, "%s.%s" % (name, fstype))
+        extra = {"oci": _oci_settings(d)} if fstype == "oci" else {}
         kiln_runtime.host_call(
             "image.make", d, rootfs=d.getVar("IMAGE_ROOTFS"), type=fstype, output=output,
             sourceDateEpoch=int(d.getVar("SOURCE_DATE_EPOCH") or 0),
-            extraSpaceMiB=int(d.getVar("IMAGE_ROOTFS_EXTRA_SPACE") or 16), label=d.getVar("IMAGE_BASENAME")[:16])
+            extraSpaceMiB=int(d.getVar("IMAGE_ROOTFS_EXTRA_SPACE") or 16), label=d.getVar("IMAGE_BASENAME")[:16],
+            **extra)
         if link and link != name:
             os.symlink(os.path.basename(output), os.path.join(outdir, "%s.%s" % (link, fstype)))
+
+
+def _oci_settings(d):
+    """The OCI image's configuration from meta-virtualization's OCI_IMAGE_* variables:
+    ENTRYPOINT (the program), ENTRYPOINT_ARGS (its default arguments), ENV_VARS (NAME=value
+    words), WORKINGDIR, RUNTIME_UID, PORTS ("8080/tcp"), LABELS (name=value words), AUTHOR,
+    STOPSIGNAL, TAG (default "latest"), TAR_OUTPUT ("1": also the layout as a .tar)."""
+    labels = {}
+    for word in _words(d, "OCI_IMAGE_LABELS"):
+        key, _, value = word.partition("=")
+        labels[key] = value
+    arch = d.getVar("TARGET_ARCH")
+    config = {"architecture": {"x86_64": "amd64", "aarch64": "arm64"}.get(arch, arch), "os": "linux"}
+    for key, var, split in (("entrypoint", "OCI_IMAGE_ENTRYPOINT", True), ("cmd", "OCI_IMAGE_ENTRYPOINT_ARGS", True),
+                            ("env", "OCI_IMAGE_ENV_VARS", True), ("exposedPorts", "OCI_IMAGE_PORTS", True),
+                            ("workingDir", "OCI_IMAGE_WORKINGDIR", False), ("user", "OCI_IMAGE_RUNTIME_UID", False),
+                            ("author", "OCI_IMAGE_AUTHOR", False), ("stopSignal", "OCI_IMAGE_STOPSIGNAL", False)):
+        value = d.getVar(var)
+        if value:
+            config[key] = value.split() if split else value
+    if labels:
+        config["labels"] = labels
+    return {"tag": d.getVar("OCI_IMAGE_TAG") or "latest", "archive": d.getVar("OCI_IMAGE_TAR_OUTPUT") == "1",
+            "config": config}
