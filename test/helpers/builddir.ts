@@ -1,12 +1,32 @@
 // Test helper: write a small build directory (files given by relative path) and run kiln in it.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const KILN = path.resolve(fileURLToPath(new URL("../../../bin/kiln", import.meta.url)));
+
+/**
+ * Run kiln in `dir` without blocking this process (tests that serve files over HTTP from this
+ * process must keep answering while kiln runs); stdout and stderr together.
+ */
+export async function runKiln(dir: string, args: string[]): Promise<{ status: number | null; out: string }> {
+  const child = spawn(process.execPath, [KILN, ...args], {
+    cwd: dir,
+    env: { ...process.env, KILN_NO_SERVER: "1" },
+  });
+  let out = "";
+  child.stdout.on("data", (b) => {
+    out += String(b);
+  });
+  child.stderr.on("data", (b) => {
+    out += String(b);
+  });
+  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  return { status, out };
+}
 
 /** The files every test build directory gets unless it gives its own. */
 export const DEFAULT_FILES: Record<string, string> = {

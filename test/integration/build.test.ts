@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { makeBuildDir, makeUpstream, serveDirectory } from "../fixtures/make-build.js";
-import { KILN } from "../helpers/builddir.js";
+import { KILN, runKiln } from "../helpers/builddir.js";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
 const dlDir = path.join(root, "downloads");
@@ -39,17 +39,9 @@ interface Result {
 
 const env = { ...process.env, KILN_NO_SERVER: "1" };
 
-/** Run kiln asynchronously: the HTTP server lives in this process and must keep answering. */
+/** `kiln build` in `dir`, with the tasks that ran (from the plain progress lines). */
 async function kiln(dir: string, ...args: string[]): Promise<Result> {
-  const child = spawn(process.execPath, [KILN, "build", ...args], { cwd: dir, env, stdio: "pipe" });
-  let out = "";
-  child.stdout.on("data", (b) => {
-    out += String(b);
-  });
-  child.stderr.on("data", (b) => {
-    out += String(b);
-  });
-  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  const { status, out } = await runKiln(dir, ["build", ...args]);
   const ran = [...out.matchAll(/^NOTE: (\S+): Succeeded$/gm)].map((m) => m[1]).sort();
   return { status, out, ran };
 }

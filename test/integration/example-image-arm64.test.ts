@@ -5,13 +5,13 @@
 // downloads (CI runs it): without it the tests fail and say so.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { KILN } from "../helpers/builddir.js";
+import { runKiln } from "../helpers/builddir.js";
 
 const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const debs = path.join(repo, "examples/quickstart/debian-packages");
@@ -54,20 +54,8 @@ function assertPrerequisites(): void {
   );
 }
 
-async function kiln(...args: string[]): Promise<{ status: number | null; out: string }> {
-  const child = spawn(process.execPath, [KILN, ...args], {
-    cwd: dir,
-    env: { ...process.env, KILN_NO_SERVER: "1" },
-  });
-  let out = "";
-  child.stdout.on("data", (b) => {
-    out += String(b);
-  });
-  child.stderr.on("data", (b) => {
-    out += String(b);
-  });
-  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  return { status, out };
+function kiln(...args: string[]): Promise<{ status: number | null; out: string }> {
+  return runKiln(dir, args);
 }
 
 /** A shell pipeline's standard output. */

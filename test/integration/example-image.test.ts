@@ -5,7 +5,7 @@
 // from source. Needs the Debian packages scripts/setup-example.sh downloads (CI runs it).
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { KILN } from "../helpers/builddir.js";
+import { runKiln } from "../helpers/builddir.js";
 
 const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const debs = path.join(repo, "examples/quickstart/debian-packages");
@@ -41,20 +41,8 @@ function buildDir(name: string): string {
   return dir;
 }
 
-async function kiln(dir: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
-  const child = spawn(process.execPath, [KILN, ...args], {
-    cwd: dir,
-    env: { ...process.env, KILN_NO_SERVER: "1" },
-  });
-  let out = "";
-  child.stdout.on("data", (b) => {
-    out += String(b);
-  });
-  child.stderr.on("data", (b) => {
-    out += String(b);
-  });
-  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  return { status, out };
+function kiln(dir: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
+  return runKiln(dir, args);
 }
 
 /** sha256 of every package and image a build deployed, by name. */

@@ -4,13 +4,13 @@
 // Needs the Debian packages scripts/setup-example.sh downloads, and skopeo/umoci (CI installs them).
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { KILN } from "../helpers/builddir.js";
+import { runKiln } from "../helpers/builddir.js";
 
 const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-virt-"));
@@ -48,20 +48,8 @@ write(
   ].join("\n"),
 );
 
-async function kiln(...args: string[]): Promise<{ status: number | null; out: string }> {
-  const child = spawn(process.execPath, [KILN, ...args], {
-    cwd: dir,
-    env: { ...process.env, KILN_NO_SERVER: "1" },
-  });
-  let out = "";
-  child.stdout.on("data", (b) => {
-    out += String(b);
-  });
-  child.stderr.on("data", (b) => {
-    out += String(b);
-  });
-  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  return { status, out };
+function kiln(...args: string[]): Promise<{ status: number | null; out: string }> {
+  return runKiln(dir, args);
 }
 
 test("without 'virtualization' in DISTRO_FEATURES the layer says so, and 'kvm' recipes are skipped", async () => {
