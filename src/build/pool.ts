@@ -4,6 +4,7 @@
 import { Worker } from "node:worker_threads";
 import { FatalError } from "../data/index.js";
 import type { TaskOutcome } from "../exec/index.js";
+import { sameConfigurationHashes } from "../parse/index.js";
 import type { RecipePrep } from "./prep.js";
 import type { BuildReply, BuildRequest, BuildWorkerInit } from "./worker.js";
 
@@ -56,7 +57,7 @@ export class BuildPool {
         new Promise((resolve, reject) => {
           worker.once("error", reject);
           worker.once("message", (msg: BuildReply) => {
-            if (msg.type === "ready" && sameHashes(msg.configHashes, configHashes)) {
+            if (msg.type === "ready" && sameConfigurationHashes(msg.configHashes, configHashes)) {
               this.threads.push(thread);
               worker.on("message", (m: BuildReply) => this.answer(thread, m));
               worker.on("error", (e) => this.crashed(thread, e));
@@ -138,9 +139,4 @@ export class BuildPool {
     this.threads.splice(this.threads.indexOf(thread), 1);
     if (this.threads.length === 0) for (const job of this.queue.splice(0)) job.reject(e);
   }
-}
-
-function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

@@ -7,13 +7,13 @@ import type { DataStore, Reporter } from "../data/index.js";
 import { runTask, type TaskOutcome } from "../exec/index.js";
 import {
   type Configuration,
-  configurationHash,
+  configurationHashes,
   describeError,
   Evaluator,
-  parseConfigurations,
   parseRecipeFile,
-  prioritizeBbfiles,
   splitVirtualName,
+  type ThreadInit,
+  threadConfigurations,
 } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 import { initShellParser } from "../tasks/index.js";
@@ -21,10 +21,7 @@ import { provideFetchServices } from "./fetch-services.js";
 import { providePackageServices } from "./package-services.js";
 import { type RecipePrep, recipePrep } from "./prep.js";
 
-export interface BuildWorkerInit {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
+export type BuildWorkerInit = ThreadInit;
 
 export type BuildRequest =
   | { type: "prepare"; id: number; name: string; appends: string[] }
@@ -62,8 +59,7 @@ async function main(): Promise<void> {
     };
     await initShellParser();
     ev = new Evaluator(python, reporter);
-    configs = parseConfigurations(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
-    for (const config of configs.values()) prioritizeBbfiles(config);
+    configs = threadConfigurations(ev, init, reporter);
     provideFetchServices(python);
     providePackageServices(python);
   } catch (e) {
@@ -71,8 +67,7 @@ async function main(): Promise<void> {
     return;
   }
   messages = [];
-  const configHashes = Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)]));
-  port.postMessage({ type: "ready", configHashes } satisfies BuildReply);
+  port.postMessage({ type: "ready", configHashes: configurationHashes(configs) } satisfies BuildReply);
 
   const parsed = new Map<string, DataStore>();
   const recipe = (name: string, appends: string[]): DataStore => {

@@ -28,6 +28,12 @@ export {
 } from "./recipes.js";
 export { ensureTaskPrefix, type TaskDeps } from "./tasks.js";
 export {
+  configurationHashes,
+  sameConfigurationHashes,
+  type ThreadInit,
+  threadConfigurations,
+} from "./thread-config.js";
+export {
   ParseFailures,
   parseAllRecipes,
   summaryLine,

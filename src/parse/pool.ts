@@ -4,6 +4,7 @@
 
 import { Worker } from "node:worker_threads";
 import type { RecipeInfo } from "./recipes.js";
+import { sameConfigurationHashes } from "./thread-config.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
 
 export interface Job {
@@ -37,7 +38,8 @@ export class ParserPool {
           worker.once("error", fail);
           worker.once("message", (msg: WorkerReply) => {
             worker.off("error", fail);
-            if (msg.type === "ready" && sameHashes(msg.configHashes, this.configHashes)) resolve(worker);
+            if (msg.type === "ready" && sameConfigurationHashes(msg.configHashes, this.configHashes))
+              resolve(worker);
             else if (msg.type === "ready")
               reject(new Error("a parser thread read a different configuration"));
             else if (msg.type === "init-failed") reject(new Error(msg.message));
@@ -84,9 +86,4 @@ export class ParserPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

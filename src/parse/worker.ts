@@ -4,16 +4,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reporter } from "../data/index.js";
 import { PythonRuntime } from "../python/index.js";
-import { type Configuration, parseConfigurations } from "./config.js";
-import { configurationHash } from "./confighash.js";
+import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
-import { parseForTree, prioritizeBbfiles } from "./recipes.js";
+import { parseForTree } from "./recipes.js";
+import { configurationHashes, type ThreadInit, threadConfigurations } from "./thread-config.js";
 
-export interface WorkerInit {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
+export type WorkerInit = ThreadInit;
 
 export type WorkerRequest =
   | { type: "parse"; id: number; mc: string; file: string; appends: string[]; names?: string[] }
@@ -42,16 +39,14 @@ async function main(): Promise<void> {
       if (level !== "debug") messages.push(`${level === "warn" ? "WARNING" : level.toUpperCase()}: ${m}`);
     };
     ev = new Evaluator(python, reporter);
-    configs = parseConfigurations(ev, { cwd: init.cwd, env: init.env, tracking: false, reporter });
-    for (const config of configs.values()) prioritizeBbfiles(config);
+    configs = threadConfigurations(ev, init, reporter);
   } catch (e) {
     port.postMessage({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
     return;
   }
   // Configuration messages were already shown by the main thread.
   messages = [];
-  const configHashes = Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)]));
-  port.postMessage({ type: "ready", configHashes } satisfies WorkerReply);
+  port.postMessage({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
   port.on("message", (req: WorkerRequest) => {
     if (req.type === "exit") {
       port.close();
