@@ -12,7 +12,7 @@ import { HostCallError, type PythonRuntime } from "../python/index.js";
 import { pySplit } from "../syntax/index.js";
 import { acquireLock, type HeldLock } from "../util/lock.js";
 import { sandboxPrefix } from "./sandbox.js";
-import { exportLines, shellScript } from "./script.js";
+import { exportedVariables, shellScript } from "./script.js";
 
 export interface TaskRun {
   python: PythonRuntime;
@@ -43,21 +43,12 @@ export function baseEnvironment(): Record<string, string> {
   return env;
 }
 
-/** The exported variables of `d` on top of the base environment. */
+/** The exported variables of `d` on top of the base environment ([unexport] ones removed). */
 function taskEnvironment(d: DataStore): Record<string, string> {
   const env = baseEnvironment();
-  for (const line of exportLines(d)) {
-    if (line.startsWith("unset ")) delete env[line.slice(6)];
-  }
-  for (const name of d.keys()) {
-    if (!isTrueWord(d.getVarFlag(name, "export", false)) || isTrueWord(d.getVarFlag(name, "unexport", false)))
-      continue;
-    try {
-      const v = d.getVar(name);
-      if (v !== undefined && v !== null) env[name] = String(v);
-    } catch {
-      // left out, as in the run script
-    }
+  for (const [name, value] of exportedVariables(d)) {
+    if (value === null) delete env[name];
+    else env[name] = value;
   }
   return env;
 }

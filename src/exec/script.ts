@@ -33,11 +33,23 @@ export function shellClosure(d: DataStore, func: string): string[] {
 /** The exported variables of `d` as `export NAME="value"` lines (unexported ones unset), sorted. */
 export function exportLines(d: DataStore): string[] {
   const lines: string[] = [];
-  const names = [...new Set(d.keys())].filter((k) => !k.startsWith("__") && !d.getVarFlag(k, "func", false));
-  for (const name of names.sort(pyCompare)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+  for (const [name, value] of exportedVariables(d)) {
+    if (!d.getVarFlag(name, "func", false) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      lines.push(value === null ? `unset ${name}` : `export ${name}="${shellQuote(value)}"`);
+  }
+  return lines;
+}
+
+/**
+ * The variables `d` exports, expanded, in name order ("__" names left out, as BitBake leaves
+ * them out); null for the ones marked [unexport]. Values that cannot be expanded are left out,
+ * as BitBake leaves them out too.
+ */
+export function exportedVariables(d: DataStore): Array<[string, string | null]> {
+  const out: Array<[string, string | null]> = [];
+  for (const name of [...new Set(d.keys())].filter((k) => !k.startsWith("__")).sort(pyCompare)) {
     if (isTrueWord(d.getVarFlag(name, "unexport", false))) {
-      lines.push(`unset ${name}`);
+      out.push([name, null]);
       continue;
     }
     if (!isTrueWord(d.getVarFlag(name, "export", false))) continue;
@@ -45,12 +57,11 @@ export function exportLines(d: DataStore): string[] {
     try {
       value = d.getVar(name);
     } catch {
-      continue; // BitBake leaves out what cannot be expanded, too
+      continue;
     }
-    if (value === undefined || value === null) continue;
-    lines.push(`export ${name}="${shellQuote(String(value))}"`);
+    if (value !== undefined && value !== null) out.push([name, String(value)]);
   }
-  return lines;
+  return out;
 }
 
 /** The whole run script of shell function `func`, run in `cwd`. */
