@@ -22,6 +22,7 @@ import { formatSidecar } from "./checksum.js";
 import { errorCode, exists } from "./fsutil.js";
 import type { EntryPaths } from "./naming.js";
 import { tempPath } from "./naming.js";
+import type { SstateKey } from "./types.js";
 
 /** Contents of the ".json" sidecar. Informational: restoring does not need it. */
 export interface Manifest {
@@ -37,6 +38,26 @@ export interface Manifest {
   size: number;
   /** For an entry fetched from a mirror: the URL it came from. */
   source?: string;
+}
+
+/** The manifest of an entry for `key` made now (from a mirror: `source`). */
+export function manifestFor(
+  key: SstateKey,
+  dirs: number,
+  archive: { sha256: string; size: number },
+  source?: string,
+): Manifest {
+  return {
+    format: "kiln-sstate/1",
+    pn: key.pn,
+    task: key.task,
+    hash: key.hash,
+    dirs,
+    created: new Date().toISOString(),
+    sha256: archive.sha256,
+    size: archive.size,
+    ...(source === undefined ? {} : { source }),
+  };
 }
 
 const ORPHAN_AGE_MS = 60_000;

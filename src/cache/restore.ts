@@ -11,7 +11,7 @@ import { lstat, mkdir, open, readdir, readFile, rename } from "node:fs/promises"
 import { dirname, join, resolve } from "node:path";
 import { extractArchive } from "./archive.js";
 import { parseSidecar, sha256OfHandle } from "./checksum.js";
-import { commitEntry, ensureEntryDir, removeEntry } from "./entry.js";
+import { commitEntry, ensureEntryDir, manifestFor, removeEntry } from "./entry.js";
 import { errorCode, moveDir, removeTree } from "./fsutil.js";
 import { fetchText, fetchToFile, MirrorError, mirrorUrls } from "./mirrors.js";
 import type { EntryPaths } from "./naming.js";
@@ -106,17 +106,7 @@ async function restoreFromMirrors(
       fh = undefined;
       try {
         // Keep it in SSTATE_DIR, so that the next build finds it there.
-        await commitEntry(paths, tmp, {
-          format: "kiln-sstate/1",
-          pn: key.pn,
-          task: key.task,
-          hash: key.hash,
-          dirs: dirs.length,
-          created: new Date().toISOString(),
-          sha256: expected,
-          size,
-          source: url,
-        });
+        await commitEntry(paths, tmp, manifestFor(key, dirs.length, { sha256: expected, size }, url));
         await install(staged, dirs);
       } finally {
         if (staged) await removeTree(staged.root);

@@ -3,7 +3,7 @@
 import { chmod, mkdir, rm, stat, symlink, utimes } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { createArchive } from "./archive.js";
-import { commitEntry, ensureEntryDir, entryPresent } from "./entry.js";
+import { commitEntry, ensureEntryDir, entryPresent, manifestFor } from "./entry.js";
 import { errorCode } from "./fsutil.js";
 import { describe, entryPaths, tempPath } from "./naming.js";
 import type { OutputDir, SstateConfig, SstateKey, StoreResult } from "./types.js";
@@ -29,17 +29,8 @@ export async function storeOutputs(
   try {
     await mkdir(staging);
     for (const [i, dir] of dirs.entries()) await stage(staging, i, dir);
-    const { sha256, size } = await createArchive(staging, dirs.length, archiveTmp, cfg.tarPrefix);
-    const result = await commitEntry(paths, archiveTmp, {
-      format: "kiln-sstate/1",
-      pn: key.pn,
-      task: key.task,
-      hash: key.hash,
-      dirs: dirs.length,
-      created: new Date().toISOString(),
-      sha256,
-      size,
-    });
+    const archive = await createArchive(staging, dirs.length, archiveTmp, cfg.tarPrefix);
+    const result = await commitEntry(paths, archiveTmp, manifestFor(key, dirs.length, archive));
     cfg.log?.(
       result === "stored"
         ? `stored ${describe(key)} in ${paths.shown}`
