@@ -21,7 +21,7 @@ import { sandboxPrefix } from "../exec/index.js";
 import {
   appendsFor,
   type Configuration,
-  configurationHash,
+  configurationHashes,
   ensureTaskPrefix,
   splitVirtualName,
 } from "../parse/index.js";
@@ -101,12 +101,10 @@ export async function runBuild(
   let pool: BuildPool | undefined;
   const threadsReady = async (): Promise<BuildPool> => {
     if (!pool) {
-      pool = new BuildPool(
-        threads,
-        { cwd: session.cwd, env: session.env },
-        Object.fromEntries([...configs].map(([mc, c]) => [mc, configurationHash(c.data)])),
-        { onProcess: (pid, script, on) => running.record(pid, script, on), onMessage: (l) => ui.line(l) },
-      );
+      pool = new BuildPool(threads, { cwd: session.cwd, env: session.env }, configurationHashes(configs), {
+        onProcess: (pid, script, on) => running.record(pid, script, on),
+        onMessage: (l) => ui.line(l),
+      });
     }
     await pool.started();
     return pool;
@@ -319,7 +317,16 @@ export async function runBuild(
             pending.delete(tid);
             active.add(tid);
             execute(tid)
-              .catch(() => failedSet.add(tid))
+              .catch((e) => {
+                failedSet.add(tid);
+                if (e instanceof FailedTask) return; // reported already
+                // Anything else (shared state, deploying, stamps) fails the task, said so.
+                const label = labelOf(prepOf(tid), taskOf(tid));
+                summary.failed.push(label);
+                summary.ok = false;
+                ui.line(`ERROR: ${label}: ${(e as Error).message ?? String(e)}`);
+                if (!opts.keepGoing) stopping = true;
+              })
               .finally(() => {
                 active.delete(tid);
                 pump();
