@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Once, while online: install the build machine's tools kiln uses (with the aarch64 cross compiler
 # and QEMU for both machines), and download the Debian packages the example imports
-# (busybox-static, libc6, a kernel; for amd64 and arm64) into examples/quickstart/debian-packages,
+# (busybox-static, libc6, a kernel, and the container runtimes crun and runc with every package they
+# depend on; for amd64 and arm64) into examples/quickstart/debian-packages, indexed in its Packages
+# file (the metadata debian-import resolves shared libraries from),
 # so that `kiln build kiln-image-minimal` then works offline for MACHINE qemux86-64 and qemuarm64.
 # Running it again downloads nothing that is already there.
 set -euo pipefail
@@ -23,7 +25,7 @@ update() {
 }
 
 tools=(git tar zstd xz-utils bzip2 gzip unzip patch fakeroot gcc g++ make cmake pkg-config binutils cpio
-  e2fsprogs dpkg-dev util-linux file qemu-utils qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+  meson ninja-build e2fsprogs dpkg-dev util-linux file qemu-utils qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 missing=()
 for pkg in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -37,22 +39,38 @@ dir=examples/quickstart/debian-packages
 mkdir -p "$dir"
 cd "$dir"
 
+# have ARCH NAME: is a .deb of package NAME (a glob pattern) for ARCH (or for all) here?
+have() {
+  compgen -G "${2}_*_$1.deb" >/dev/null || compgen -G "${2}_*_all.deb" >/dev/null
+}
+
 # get ARCH NAME [META]: NAME_*_ARCH.deb unless one is here already. With META, NAME is a pattern
 # and the package to download is the kernel package META (e.g. linux-image-cloud-arm64) depends on.
 get() {
   local arch=$1 name=$2 meta=${3:-}
-  if ls ${name}_*_"$arch".deb >/dev/null 2>&1; then return 0; fi
+  if have "$arch" "$name"; then return 0; fi
   update
   if [ -n "$meta" ]; then
     name=$(apt-cache depends "$meta:$arch" | awk '/Depends: linux-image-[0-9]/ { sub(/:.*/, "", $2); print $2; exit }')
     [ -n "$name" ] || { echo "setup-example.sh: cannot tell which kernel $meta:$arch depends on" >&2; exit 1; }
   fi
   apt-get download -q "$name:$arch" 2>&1 | grep -v "unsandboxed" || true
-  ls ${name}_*_"$arch".deb >/dev/null 2>&1 || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
+  have "$arch" "$name" || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
 }
 for arch in amd64 arm64; do
   get "$arch" busybox-static
   get "$arch" libc6
   get "$arch" "linux-image-[0-9]*-cloud-$arch" "linux-image-cloud-$arch"
+  # The runtimes and everything they depend on (a superset: apt lists every alternative).
+  if ! have "$arch" crun || ! have "$arch" runc; then update; fi
+  for name in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+      --no-replaces --no-enhances "crun:$arch" "runc:$arch" | grep -v '^ ' | sed 's/:.*//' | sort -u); do
+    get "$arch" "$name"
+  done
 done
+# The Debian package metadata of what is here, as an apt repository's Packages file.
+if [ ! -f Packages ] || [ -n "$(find . -name '*.deb' -newer Packages)" ]; then
+  dpkg-scanpackages -m . /dev/null > Packages.new 2>/dev/null
+  mv Packages.new Packages
+fi
 ls -1 ./*.deb
