@@ -12,8 +12,10 @@ import {
   type ImageType,
   makeImage,
   makeOciImage,
+  makeRuntimeBundle,
   type OciConfig,
 } from "../image/index.js";
+import { checkConfig, describeResult, readKernelConfig, summaryLine } from "../kernel/index.js";
 import { type PackageControl, splitPackages, writeDeb, writeFeedIndex, writeIpk } from "../package/index.js";
 import { HostCallError, type PythonRuntime } from "../python/index.js";
 
@@ -87,6 +89,8 @@ export function providePackageServices(python: PythonRuntime): void {
     });
   });
 
+  provideContainerServices(python);
+
   python.provide("image.make", (d, args) => {
     const a = args as {
       rootfs: string;
@@ -110,6 +114,30 @@ export function providePackageServices(python: PythonRuntime): void {
         fakeroot: fakeroot(d),
       });
     });
+  });
+}
+
+/** The host calls container and VM host images need beyond image.make. */
+function provideContainerServices(python: PythonRuntime): void {
+  // A kernel .config against fragments: what is not satisfied, one entry per option.
+  python.provide("kernel.config_check", (_d, args) => {
+    const a = args as { config: string; fragments: string[]; builtin?: boolean };
+    return asTaskError(() => {
+      const report = checkConfig(readKernelConfig(a.config), a.fragments.map(readKernelConfig), {
+        builtin: a.builtin,
+      });
+      const unmet = report.fragments.flatMap((f) =>
+        f.options
+          .filter((o) => !o.satisfied)
+          .map((o) => ({ fragment: f.fragment, option: o.option, status: o.status, ...describeResult(o) })),
+      );
+      return { satisfied: report.satisfied, summary: summaryLine(report.summary), unmet };
+    });
+  });
+
+  python.provide("oci.bundle", (d, args) => {
+    const a = args as { layout: string; dest: string; hostname: string; tag?: string };
+    return asTaskError(() => makeRuntimeBundle({ ...a, fakeroot: fakeroot(d) }));
   });
 }
 

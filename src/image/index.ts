@@ -48,6 +48,7 @@ export { ImageError } from "./errors.js";
 export { type FeedPackage, readFeed } from "./feed.js";
 export { IMAGE_TYPES, type ImageRequest, type ImageType, makeImage, stableUuid } from "./image.js";
 export { makeOciImage, type OciConfig, type OciRequest, type OciResult } from "./oci.js";
+export { type BundleRequest, makeRuntimeBundle, runtimeSpec } from "./oci-bundle.js";
 export {
   type InstallPlan,
   type MissingDependency,

@@ -9,9 +9,9 @@ PACKAGES = ""
 KERNEL_IMAGE_NAME ?= "vmlinuz"
 
 do_install[noexec] = "1"
-# Debian's /boot/vmlinuz-*: a bzImage on amd64, an arm64 Image (with its EFI stub) on arm64. Some
-# arm64 kernels are gzip-compressed Images; they are deployed uncompressed, as QEMU and boot
-# loaders load an Image.
+# Debian's /boot/vmlinuz-* (with its /boot/config-* as config-${MACHINE}): a bzImage on amd64,
+# an arm64 Image (with its EFI stub) on arm64. Some arm64 kernels are gzip-compressed Images;
+# they are deployed uncompressed, as QEMU and boot loaders load an Image.
 do_deploy () {
     install -d ${DEPLOYDIR}
     kernel=$(ls ${S}/boot/vmlinuz-* | head -n 1)
@@ -21,6 +21,8 @@ do_deploy () {
     else
         install -m 0644 "$kernel" ${DEPLOYDIR}/${KERNEL_IMAGE_NAME}-${MACHINE}
     fi
+    # Its configuration, for images that check the kernel has what they need.
+    install -m 0644 $(ls ${S}/boot/config-* | head -n 1) ${DEPLOYDIR}/config-${MACHINE}
 }
 do_deploy[cleandirs] = "${DEPLOYDIR}"
 do_deploy[prefuncs] = "bin_package_extract"

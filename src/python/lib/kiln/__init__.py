@@ -263,3 +263,33 @@ def _oci_settings(d):
         config["labels"] = labels
     return {"tag": d.getVar("OCI_IMAGE_TAG") or "latest", "archive": d.getVar("OCI_IMAGE_TAR_OUTPUT") == "1",
             "config": config}
+
+
+def oci_bundle(d, layout, dest, hostname, tag=None):
+    """Unpack the OCI image layout LAYOUT into the runtime bundle DEST (rootfs/ and config.json,
+    ready for `crun run -b DEST` or `runc run -b DEST`), owned as the image says (under the
+    recipe's fakeroot state)."""
+    extra = {"tag": tag} if tag else {}
+    return kiln_runtime.host_call("oci.bundle", d, layout=layout, dest=dest, hostname=hostname, **extra)
+
+
+def kernel_config_check(d, config, fragments, builtin=False):
+    """Check the kernel configuration file CONFIG against the fragment files FRAGMENTS: a dict
+    with "satisfied", "summary" (one line) and "unmet" (option, status, wanted, found, fragment)."""
+    return kiln_runtime.host_call("kernel.config_check", d, config=config, fragments=list(fragments),
+                                  builtin=bool(builtin))
+
+
+def warn_unmet_kernel_config(d, config, fragments, purpose):
+    """A warning naming what the kernel configuration CONFIG lacks for PURPOSE (e.g. "containers"),
+    if anything; nothing when the kernel's configuration is not there to check."""
+    if not os.path.exists(config):
+        bb.note("no kernel configuration at %s to check for %s" % (config, purpose))
+        return True
+    result = kernel_config_check(d, config, fragments)
+    if result["satisfied"]:
+        return True
+    lines = ["  %s: %s (wanted %s, found %s; %s)" % (u["option"], u["status"], u["wanted"], u["found"],
+                                                     os.path.basename(u["fragment"])) for u in result["unmet"]]
+    bb.warn("The kernel (%s) lacks what %s need: %s\n%s" % (config, purpose, result["summary"], "\n".join(lines)))
+    return False
