@@ -86,7 +86,9 @@ function chooseManifest(layout: string, tag?: string): Descriptor {
     );
   }
   if (chosen.mediaType !== OCI_MANIFEST_MEDIA_TYPE) {
-    throw new ImageError(`${layout}: ${chosen.digest} is an image index; only single-platform images are supported`);
+    throw new ImageError(
+      `${layout}: ${chosen.digest} is an image index; only single-platform images are supported`,
+    );
   }
   return chosen;
 }
@@ -159,7 +161,10 @@ export function runtimeSpec(
       mount("/proc", "proc", ["nosuid", "noexec", "nodev"]),
       { ...mount("/dev", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]), source: "tmpfs" },
       mount("/dev/pts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
-      { ...mount("/dev/shm", "tmpfs", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]), source: "shm" },
+      {
+        ...mount("/dev/shm", "tmpfs", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+        source: "shm",
+      },
       mount("/dev/mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
       mount("/sys", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
     ],
@@ -183,7 +188,8 @@ function applyWhiteouts(rootfs: string, entries: string[], when: "before" | "aft
     const dir = path.join(rootfs, path.dirname(rel));
     if (when === "after") rmSync(path.join(rootfs, rel), { force: true });
     else if (base === ".wh..wh..opq") {
-      for (const name of existsSync(dir) ? readdirSync(dir) : []) rmSync(path.join(dir, name), { recursive: true, force: true });
+      for (const name of existsSync(dir) ? readdirSync(dir) : [])
+        rmSync(path.join(dir, name), { recursive: true, force: true });
     } else rmSync(path.join(dir, base.slice(".wh.".length)), { recursive: true, force: true });
   }
 }

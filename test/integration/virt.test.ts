@@ -1,7 +1,9 @@
-// meta-kiln-virt's first parts: the DISTRO_FEATURES warning, recipes skipped without 'kvm', an
+// meta-kiln-virt's containers: the DISTRO_FEATURES warning, recipes skipped without 'kvm', an
 // OCI container image of the example's hello program (accepted by skopeo and umoci; its program
-// runs from the unpacked bundle), and a host image that carries it (BUNDLED_CONTAINERS).
-// Needs the Debian packages scripts/setup-example.sh downloads, and skopeo/umoci (CI installs them).
+// runs from the unpacked bundle), and the system test: a container host image with Debian's crun
+// (imported with its libraries) boots under QEMU and runs its bundled container at boot.
+// Needs the Debian packages scripts/setup-example.sh downloads, skopeo/umoci and
+// qemu-system-x86_64 (CI installs them).
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -36,14 +38,48 @@ write(
   "meta-host/conf/layer.conf",
   'BBPATH .= ":${LAYERDIR}"\nBBFILES += "${LAYERDIR}/recipes/*/*.bb"\nBBFILE_COLLECTIONS += "host"\nBBFILE_PATTERN_host = "^${LAYERDIR}/"\nLAYERSERIES_COMPAT_host = "kiln"\n',
 );
+// The host carries no program of its own beyond the runtime: the probe prints from inside the
+// container, with facts only a container shows (it is PID 1, its host name is the container's).
 write(
   "meta-host/recipes/host/container-host-image.bb",
   [
     'LICENSE = "MIT"',
     "inherit core-image container-host",
-    'IMAGE_INSTALL = "hello"',
-    'BUNDLED_CONTAINERS = "kiln-container-hello"',
-    'IMAGE_FSTYPES = "tar.zst"',
+    'IMAGE_INSTALL = ""',
+    'BUNDLED_CONTAINERS = "probe-container:autostart kiln-container-hello"',
+    'IMAGE_FSTYPES = "cpio.gz tar.zst"',
+    "",
+  ].join("\n"),
+);
+write(
+  "meta-host/recipes/host/files/probe",
+  '#!/bin/sh\necho "INSIDE-CONTAINER pid=$$ host=$(hostname) uid=$(id -u) arg=$1 env=$PROBE_GREETING"\n',
+);
+write(
+  "meta-host/recipes/host/probe_1.0.bb",
+  [
+    'LICENSE = "MIT"',
+    'SRC_URI = "file://probe"',
+    'S = "${UNPACKDIR}"',
+    'do_configure[noexec] = "1"',
+    'do_compile[noexec] = "1"',
+    "do_install () {",
+    "    install -D -m 0755 ${S}/probe ${D}${bindir}/probe",
+    "}",
+    'RDEPENDS:${PN} = "busybox"',
+    "",
+  ].join("\n"),
+);
+write(
+  "meta-host/recipes/host/probe-container.bb",
+  [
+    'LICENSE = "MIT"',
+    "inherit image",
+    'IMAGE_INSTALL = "base-files probe"',
+    'IMAGE_FSTYPES = "oci"',
+    'OCI_IMAGE_ENTRYPOINT = "/usr/bin/probe"',
+    'OCI_IMAGE_ENTRYPOINT_ARGS = "from-the-image"',
+    'OCI_IMAGE_ENV_VARS = "PROBE_GREETING=hi"',
     "",
   ].join("\n"),
 );
@@ -67,14 +103,18 @@ test("without 'virtualization' in DISTRO_FEATURES the layer says so, and 'kvm' r
   );
 });
 
-test("a host image carries the example's container image as an OCI layout", async () => {
-  write("conf/local.conf", `${localConf}DISTRO_FEATURES:append = " virtualization kvm"\n`);
+const virtConf = `${localConf}DISTRO_FEATURES:append = " virtualization kvm"\nPREFERRED_PROVIDER_crun = "crun-debian"\n`;
+const deploy = path.join(dir, "tmp/deploy/images/qemux86-64");
+
+test("a container host image carries OCI images, unpacked bundles and crun with its libraries", async () => {
+  write("conf/local.conf", virtConf);
   const quiet = await kiln("parse");
   assert.doesNotMatch(quiet.out, /meta-kiln-virt layer is included/);
   const r = await kiln("build", "container-host-image", "kiln-kvm-host-config");
   assert.equal(r.status, 0, r.out);
+  assert.doesNotMatch(r.out, /lacks what containers need/, "Debian's kernel has what containers need");
 
-  const layout = path.join(dir, "tmp/deploy/images/qemux86-64/kiln-container-hello-qemux86-64.oci");
+  const layout = path.join(deploy, "kiln-container-hello-qemux86-64.oci");
   const inspect = JSON.parse(
     execFileSync("skopeo", ["inspect", `oci:${layout}:latest`], { encoding: "utf8" }),
   ) as {
@@ -104,13 +144,75 @@ test("a host image carries the example's container image as an OCI layout", asyn
   );
   assert.equal(greeting, "hello from the kiln quickstart\n");
 
-  const host = path.join(dir, "tmp/deploy/images/qemux86-64/container-host-image-qemux86-64.tar.zst");
-  const listing = execFileSync("tar", ["--zstd", "-tf", host], { encoding: "utf8" });
-  assert.match(listing, /^\.\/var\/lib\/kiln\/containers\/kiln-container-hello\/index\.json$/m);
-  assert.match(listing, /^\.\/usr\/bin\/hello$/m);
+  const host = path.join(deploy, "container-host-image-qemux86-64.tar.zst");
+  const listing = execFileSync("tar", ["--zstd", "-tvf", host], { encoding: "utf8" });
+  const store = "./var/lib/kiln/containers";
+  for (const name of ["probe-container", "kiln-container-hello"]) {
+    assert.match(listing, new RegExp(`${store}/${name}/image/index\\.json$`, "m"));
+    assert.match(listing, new RegExp(` 0/0 .* ${store}/${name}/bundle/config\\.json$`, "m"));
+  }
+  assert.match(listing, new RegExp(`${store}/kiln-container-hello/bundle/rootfs/usr/bin/hello$`, "m"));
+  assert.doesNotMatch(listing, / \.\/usr\/bin\/hello$/m, "the host has no hello of its own");
+  // crun from Debian, with the libraries resolved from the package metadata (libsystemd0's own
+  // dependencies too), the C library left to glibc-debian.
+  assert.match(listing, / \.\/usr\/bin\/crun$/m);
+  for (const lib of [
+    "libyajl.so.2",
+    "libseccomp.so.2",
+    "libsystemd.so.0",
+    "libgcrypt.so.20",
+    "liblz4.so.1",
+  ]) {
+    assert.match(listing, new RegExp(`/x86_64-linux-gnu/${lib.replace(/\./g, "\\.")}( -> |$)`, "m"), lib);
+  }
+  const imported = await kiln("query", "-r", "crun-debian", "DEBIAN_IMPORT_PACKAGES");
+  assert.match(imported.out, /DEBIAN_IMPORT_PACKAGES="crun [^"]*libgpg-error0/);
+  assert.doesNotMatch(imported.out, /libc6/);
+  const spec = JSON.parse(
+    execFileSync("tar", ["--zstd", "-xOf", host, `${store}/probe-container/bundle/config.json`], {
+      encoding: "utf8",
+    }),
+  ) as { process: { args: string[]; env: string[] }; hostname: string; root: { path: string } };
+  assert.deepEqual(spec.process.args, ["/usr/bin/probe", "from-the-image"]);
+  assert.ok(spec.process.env.includes("PROBE_GREETING=hi"));
+  assert.equal(spec.hostname, "probe-container");
+  const autostart = execFileSync("tar", ["--zstd", "-xOf", host, "./etc/kiln/containers.autostart"], {
+    encoding: "utf8",
+  });
+  assert.equal(autostart, "probe-container\n");
+
   const fragments = path.join(
     dir,
     "tmp/work/x86_64-kiln-linux/kiln-kvm-host-config/1.0/image/usr/share/kiln/kernel-fragments",
   );
   assert.ok(existsSync(path.join(fragments, "kvm-host.cfg")));
+});
+
+test("the container host boots under QEMU and runs its container with crun", async () => {
+  const r = await kiln(
+    "runqemu",
+    "container-host-image",
+    "--timeout",
+    "180",
+    "--marker",
+    "INSIDE-CONTAINER",
+    "kiln.poweroff_when_done=1",
+  );
+  assert.equal(r.status, 0, r.out);
+  // PID 1 of its own PID namespace, its own host name, the image's arguments and environment.
+  assert.match(r.out, /^INSIDE-CONTAINER pid=1 host=probe-container uid=0 arg=from-the-image env=hi\r?$/m);
+  assert.match(r.out, /kiln-container: probe-container exited with status 0/);
+  assert.doesNotMatch(r.out, /kiln-container-hello/, "only autostart containers start");
+});
+
+test("a kernel lacking an option the container fragments ask for gets a warning naming it", async () => {
+  write("meta-host/strict.cfg", "CONFIG_KILN_TEST_CONTAINER_FEATURE=y\nCONFIG_NAMESPACES=y\n");
+  write(
+    "conf/local.conf",
+    `${virtConf}CONTAINER_HOST_KERNEL_FRAGMENTS:append = " \${TOPDIR}/meta-host/strict.cfg"\n`,
+  );
+  const r = await kiln("build", "container-host-image");
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /WARNING: .*lacks what containers need: .*1 missing/);
+  assert.match(r.out, /CONFIG_KILN_TEST_CONTAINER_FEATURE: missing/);
 });
