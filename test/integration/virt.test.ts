@@ -6,7 +6,7 @@
 // qemu-system-x86_64 (CI installs them).
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -83,6 +83,23 @@ write(
     "",
   ].join("\n"),
 );
+
+// A KVM host carrying the example image as its guest, built in multiconfig "guest".
+write(
+  "meta-host/recipes/host/kvm-host-image.bb",
+  [
+    'LICENSE = "MIT"',
+    "inherit core-image kvm-host",
+    'IMAGE_INSTALL = ""',
+    'KVM_GUESTS = "guest:kiln-image-minimal"',
+    // The build machine's QEMU starts the guest in the test; the target's QEMU is not built here.
+    'KVM_HOST_HYPERVISOR = ""',
+    'KVM_GUEST_CMDLINE = "${QB_KERNEL_CMDLINE} kiln.poweroff_when_done=1"',
+    'IMAGE_FSTYPES = "tar.zst"',
+    "",
+  ].join("\n"),
+);
+write("conf/multiconfig/guest.conf", 'TMPDIR = "${TOPDIR}/tmp-guest"\n');
 
 function kiln(...args: string[]): Promise<{ status: number | null; out: string }> {
   return runKiln(dir, args);
@@ -215,4 +232,67 @@ test("a kernel lacking an option the container fragments ask for gets a warning 
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /WARNING: .*lacks what containers need: .*1 missing/);
   assert.match(r.out, /CONFIG_KILN_TEST_CONTAINER_FEATURE: missing/);
+});
+
+test("a KVM host image carries a guest built in another multiconfig, with its launcher and libvirt domain", async () => {
+  write("conf/local.conf", `${virtConf}BBMULTICONFIG = "guest"\n`);
+  const r = await kiln("build", "kvm-host-image");
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /mc:guest:kiln-image-minimal:do_image/, "the guest image is built in its multiconfig");
+  assert.doesNotMatch(r.out, /lacks what KVM hosts need/, "Debian's kernel has what KVM hosts need");
+  assert.ok(
+    existsSync(path.join(dir, "tmp-guest/deploy/images/qemux86-64/kiln-image-minimal-qemux86-64.cpio.gz")),
+  );
+
+  const host = path.join(deploy, "kvm-host-image-qemux86-64.tar.zst");
+  const unpacked = path.join(dir, "kvm-host-rootfs");
+  mkdirSync(unpacked, { recursive: true });
+  execFileSync("tar", ["--zstd", "-xf", host, "-C", unpacked]);
+  const vm = path.join(unpacked, "var/lib/kiln/vms/kiln-image-minimal");
+  for (const f of ["kernel", "initrd", "vm.conf", "domain.xml"]) assert.ok(existsSync(path.join(vm, f)), f);
+  // The guest's files are the guest configuration's own builds.
+  assert.deepEqual(
+    readFileSync(path.join(vm, "initrd")),
+    readFileSync(path.join(dir, "tmp-guest/deploy/images/qemux86-64/kiln-image-minimal-qemux86-64.cpio.gz")),
+  );
+  // The libvirt domain is well-formed XML naming the carried kernel, initramfs and command line.
+  const domain = execFileSync(
+    "python3",
+    [
+      "-c",
+      "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); " +
+        "print(r.get('type'), r.findtext('name'), r.findtext('os/kernel'), r.findtext('os/initrd'), r.findtext('os/cmdline'), sep='|')",
+      path.join(vm, "domain.xml"),
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(
+    domain.trim(),
+    "kvm|kiln-image-minimal|/var/lib/kiln/vms/kiln-image-minimal/kernel|/var/lib/kiln/vms/kiln-image-minimal/initrd|console=ttyS0 quiet kiln.poweroff_when_done=1",
+  );
+
+  // The carried launcher starts the carried guest (here on the build machine's QEMU, emulated).
+  const boot = spawnSync("sh", [path.join(unpacked, "usr/bin/kiln-vm"), "run", "kiln-image-minimal"], {
+    encoding: "utf8",
+    env: { ...process.env, KILN_VM_STORE: path.join(unpacked, "var/lib/kiln/vms"), KILN_VM_ACCEL: "tcg" },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 180_000,
+  });
+  assert.equal(boot.status, 0, `${boot.stdout}${boot.stderr}`);
+  assert.match(
+    boot.stdout,
+    /^KILN-STATUS: host=qemux86-64 kernel=\S+ arch=x86_64/m,
+    "the guest's programs ran",
+  );
+  assert.match(boot.stdout, /KILN-INIT: powering off/);
+});
+
+test("a KVM host image needs 'kvm' in DISTRO_FEATURES", async () => {
+  write(
+    "conf/local.conf",
+    `${localConf}DISTRO_FEATURES:append = " virtualization"\nBBMULTICONFIG = "guest"\n`,
+  );
+  const r = await kiln("build", "kvm-host-image");
+  assert.equal(r.status, 1);
+  assert.match(r.out, /kvm-host-image was skipped: missing required distro feature 'kvm'/);
 });

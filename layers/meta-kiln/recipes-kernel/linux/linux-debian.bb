@@ -5,8 +5,6 @@ DEBIAN_PACKAGE:qemuarm64 ?= "linux-image-[0-9]*-cloud-arm64"
 inherit debian-import
 PROVIDES = "virtual/kernel"
 PACKAGES = ""
-# The machine may name it after its format (qemuarm64: "Image"); runqemu looks for the same name.
-KERNEL_IMAGE_NAME ?= "vmlinuz"
 
 do_install[noexec] = "1"
 # Debian's /boot/vmlinuz-* (with its /boot/config-* as config-${MACHINE}): a bzImage on amd64,
