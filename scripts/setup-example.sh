@@ -6,8 +6,15 @@
 # file (the metadata debian-import resolves shared libraries from),
 # so that `kiln build kiln-image-minimal` then works offline for MACHINE qemux86-64 and qemuarm64.
 # Running it again downloads nothing that is already there.
+#
+# --virt-tools also downloads what meta-kiln-virt's other Debian imports need (containerd, podman,
+# docker.io, lxc, the CNI plugins, conmon, skopeo, umoci, QEMU, libvirt, the Xen tools: several
+# hundred megabytes). KILN_SETUP_ARCHES (default "amd64 arm64") and KILN_DEBIAN_PACKAGES_DIR
+# (default examples/quickstart/debian-packages) change what and where.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+virt_tools=
+[ "${1:-}" != --virt-tools ] || virt_tools=1
 
 # apt needs arm64 in dpkg's architectures to download arm64 packages (none is installed here;
 # the cross compiler is an amd64 package). That takes a fresh `apt-get update`.
@@ -35,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-dir=examples/quickstart/debian-packages
+dir=${KILN_DEBIAN_PACKAGES_DIR:-examples/quickstart/debian-packages}
 mkdir -p "$dir"
 cd "$dir"
 
@@ -57,16 +64,29 @@ get() {
   apt-get download -q "$name:$arch" 2>&1 | grep -v "unsandboxed" || true
   have "$arch" "$name" || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
 }
-for arch in amd64 arm64; do
+# closure ARCH NAME...: the packages NAMEs need, with everything they depend on (a superset: apt
+# lists every alternative).
+closure() {
+  local arch=$1 name missing=
+  shift
+  for name in "$@"; do have "$arch" "$name" || missing=1; done
+  [ -z "$missing" ] || update
+  for name in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+      --no-replaces --no-enhances "${@/%/:$arch}" | grep -v '^ ' | grep -v '^<' | sed 's/:.*//' | sort -u); do
+    get "$arch" "$name"
+  done
+}
+for arch in ${KILN_SETUP_ARCHES:-amd64 arm64}; do
   get "$arch" busybox-static
   get "$arch" libc6
   get "$arch" "linux-image-[0-9]*-cloud-$arch" "linux-image-cloud-$arch"
-  # The runtimes and everything they depend on (a superset: apt lists every alternative).
-  if ! have "$arch" crun || ! have "$arch" runc; then update; fi
-  for name in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-      --no-replaces --no-enhances "crun:$arch" "runc:$arch" | grep -v '^ ' | sed 's/:.*//' | sort -u); do
-    get "$arch" "$name"
-  done
+  closure "$arch" crun runc
+  if [ -n "$virt_tools" ]; then
+    qemu=qemu-system-x86
+    [ "$arch" = amd64 ] || qemu=qemu-system-arm
+    closure "$arch" containerd podman docker.io lxc containernetworking-plugins conmon skopeo umoci \
+      "$qemu" libvirt-daemon libvirt-clients xen-utils-4.17
+  fi
 done
 # The Debian package metadata of what is here, as an apt repository's Packages file.
 if [ ! -f Packages ] || [ -n "$(find . -name '*.deb' -newer Packages)" ]; then

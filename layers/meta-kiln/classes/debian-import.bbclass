@@ -10,7 +10,9 @@
 # alternative present wins, virtual names are resolved through Provides). Packages that other
 # recipes import already (DEBIAN_IMPORT_PROVIDED, and what they depend on) are left to them: the
 # shared-library dependencies found at packaging time point at those recipes' packages.
-# DEBIAN_IMPORT_PACKAGES is set to the Debian packages imported.
+# DEBIAN_IMPORT_IGNORE names packages not followed at all: the tools Debian's maintainer scripts
+# use (kiln does not run an import's maintainer scripts). DEBIAN_PACKAGE may then name several
+# packages (the first gives PV). DEBIAN_IMPORT_PACKAGES is set to the Debian packages imported.
 inherit bin_package
 
 DEBIAN_PACKAGE ?= "${BPN}"
@@ -18,11 +20,13 @@ DEBIAN_PACKAGES_DIR ?= "${TOPDIR}/debian-packages"
 DEBIAN_ARCH ?= "${DPKG_ARCH}"
 DEBIAN_IMPORT_DEPENDS ?= "0"
 DEBIAN_IMPORT_PROVIDED ?= "libc6"
+DEBIAN_IMPORT_IGNORE ?= "debconf debconf-2.0 cdebconf adduser passwd dpkg install-info init-system-helpers \
+    lsb-base sensible-utils systemd-sysv systemd"
 INHIBIT_PACKAGE_STRIP = "1"
 
 def debian_import_find(d):
     import glob, os
-    name = d.getVar('DEBIAN_PACKAGE')
+    name = (d.getVar('DEBIAN_PACKAGE') or '').split()[0]
     arch = d.getVar('DEBIAN_ARCH')
     found = sorted(glob.glob(os.path.join(d.getVar('DEBIAN_PACKAGES_DIR'), '%s_*_%s.deb' % (name, arch))) +
                    glob.glob(os.path.join(d.getVar('DEBIAN_PACKAGES_DIR'), '%s_*_all.deb' % name)))
@@ -74,6 +78,8 @@ def debian_import_closure(roots, packages, providers, stop=()):
     while todo:
         name = todo.pop(0)
         for alternatives in debian_import_depends(packages[name]):
+            if any(alt in stop for alt in alternatives):
+                continue
             choice = None
             for alt in alternatives:
                 if alt in packages:
@@ -91,22 +97,25 @@ def debian_import_closure(roots, packages, providers, stop=()):
             todo.append(choice)
     return order, None
 
-def debian_import_dependencies(d, name):
-    """The .deb files to extract for NAME with what it depends on, or raise SkipRecipe."""
+def debian_import_dependencies(d, names):
+    """The .deb files to extract for the packages NAMES with what they depend on, or raise SkipRecipe."""
     import os
     top = d.getVar('DEBIAN_PACKAGES_DIR')
     index = os.path.join(top, 'Packages')
     bb.parse.mark_dependency(d, index)
     if not os.path.exists(index):
-        raise bb.parse.SkipRecipe("no Debian package index %s to resolve %s's dependencies from; run scripts/setup-example.sh once while online" % (index, name))
+        raise bb.parse.SkipRecipe("no Debian package index %s to resolve %s's dependencies from; run scripts/setup-example.sh once while online" % (index, ' '.join(names)))
     packages, providers = debian_import_read_index(index, d.getVar('DEBIAN_ARCH'))
-    if name not in packages:
-        raise bb.parse.SkipRecipe("Debian package %s is not in %s" % (name, index))
+    for name in names:
+        if name not in packages:
+            raise bb.parse.SkipRecipe("Debian package %s is not in %s" % (name, index))
     provided = [p for p in (d.getVar('DEBIAN_IMPORT_PROVIDED') or '').split() if p in packages]
-    stop, _ = debian_import_closure(provided, packages, providers)
-    names, problem = debian_import_closure([name], packages, providers, set(stop or ()))
+    ignored = set((d.getVar('DEBIAN_IMPORT_IGNORE') or '').split())
+    stop = debian_import_closure(provided, packages, providers, ignored)[0] or provided
+    imported, problem = debian_import_closure(names, packages, providers, set(stop or ()) | ignored)
     if problem:
-        raise bb.parse.SkipRecipe("cannot import Debian package %s: %s" % (name, problem))
+        raise bb.parse.SkipRecipe("cannot import Debian package %s: %s" % (names[0], problem))
+    names = imported
     d.setVar('DEBIAN_IMPORT_PACKAGES', ' '.join(names))
     return [os.path.normpath(os.path.join(top, packages[n]['Filename'])) for n in names]
 
@@ -122,7 +131,7 @@ python () {
     d.setVar('PV', version.split(':')[-1])
     debs = [deb]
     if bb.utils.to_boolean(d.getVar('DEBIAN_IMPORT_DEPENDS')):
-        debs = debian_import_dependencies(d, d.getVar('DEBIAN_PACKAGE'))
+        debs = debian_import_dependencies(d, d.getVar('DEBIAN_PACKAGE').split())
     d.setVar('SRC_URI', ' '.join('file://' + p.replace('%', '%25') for p in debs))
     d.setVar('BIN_PACKAGE_DEBS', ' '.join(debs))
 }
