@@ -35,6 +35,7 @@ write(
 const baseConf = [
   `DEBIAN_PACKAGES_DIR = "${repo}/examples/quickstart/debian-packages"`,
   'DISTRO_FEATURES:append = " virtualization kvm"',
+  'KILN_VIRT_FROM_SOURCE = "1"',
 ].join("\n");
 function localConf(...lines: string[]): void {
   write("conf/local.conf", `${[baseConf, ...lines].join("\n")}\n`);
@@ -326,6 +327,27 @@ test("the source recipes provide crun and runc unless PREFERRED_PROVIDER picks D
     const dot = readFileSync(path.join(dir, "task-depends.dot"), "utf8");
     assert.match(dot, /"crun-debian\.do_build"/);
     assert.doesNotMatch(dot, /"crun\.do_/);
+  } finally {
+    localConf();
+  }
+});
+
+test("without KILN_VIRT_FROM_SOURCE the source recipes are masked and Debian's builds provide the names", async () => {
+  write(
+    "conf/local.conf",
+    `DEBIAN_PACKAGES_DIR = "${repo}/examples/quickstart/debian-packages"\nDISTRO_FEATURES:append = " virtualization kvm"\n`,
+  );
+  try {
+    const p = await kiln("parse");
+    assert.equal(p.status, 0, p.out);
+    assert.match(p.out, / 13 masked, 0 errors\.$/m);
+    for (const pn of ["crun", "runc"]) {
+      const g = await kiln("graph", pn);
+      assert.equal(g.status, 0, g.out);
+      assert.doesNotMatch(g.out, /Nothing PROVIDES/);
+      const list = readFileSync(path.join(dir, "pn-buildlist"), "utf8").split("\n");
+      assert.ok(list.includes(`${pn}-debian`) && !list.includes(pn), list.join(" "));
+    }
   } finally {
     localConf();
   }
