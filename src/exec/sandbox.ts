@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { threadId } from "node:worker_threads";
 import { writeFileAtomic } from "../util/atomic.js";
 
 const works = (argv: string[]) =>
@@ -62,10 +63,19 @@ export function sandboxPrefix(opts: SandboxOptions): string[] {
     !opts.network || fakeroot
       ? (unshare(!opts.network, fakeroot) ?? (fakeroot ? unshare(!opts.network, false) : null))
       : null;
+  // One fakeroot session at a time per state file: each saves the records it loaded plus its
+  // own, so two at once (a task and the archiving of another task's output, two restores) would
+  // lose what the one that saves first recorded. flock stays outside the PID namespace: its first
+  // process must be fakeroot's shell, which reaps faked (fakeroot waits for faked to be gone).
+  // (flock's child gets the parent-death signal again, so that it dies with flock, flock with kiln.)
+  if (opts.fakerootState && hasFlock()) {
+    prefix.push("flock", fakerootLockFile(opts.fakerootState), ...parentDeathSignal());
+  }
   if (namespaces) prefix.push(...namespaces);
   if (opts.fakerootState) {
     mkdirSync(path.dirname(opts.fakerootState), { recursive: true });
     pruneFakerootState(opts.fakerootState);
+
     // FAKEROOTDONTTRYCHOWN: do not also chown for real (which succeeds when kiln runs as root).
     // Always load what earlier sessions recorded (an empty file at first): a session that saved
     // without loading would replace the records with only its own.
@@ -82,6 +92,17 @@ export function sandboxPrefix(opts: SandboxOptions): string[] {
     );
   }
   return prefix;
+}
+
+let flockWorks: boolean | undefined;
+function hasFlock(): boolean {
+  flockWorks ??= spawnSync("flock", ["--version"], { stdio: "ignore" }).status === 0;
+  return flockWorks;
+}
+
+/** The lock file fakeroot sessions on a state file take turns with (flock(1)). */
+export function fakerootLockFile(state: string): string {
+  return `${state}.lock`;
 }
 
 /**
@@ -127,5 +148,29 @@ export function pruneFakerootState(state: string): void {
     return live.get(`${m[1]},${m[2]}`) === (Number.parseInt(m[3], 8) & 0o170000);
   });
   const pruned = kept.length > 0 ? `${kept.join("\n")}\n` : "";
-  if (pruned !== text) writeFileAtomic(state, pruned);
+  if (pruned === text) return;
+  if (!hasFlock()) {
+    writeFileAtomic(state, pruned);
+    return;
+  }
+  // Replace the state only if no session saved another one since it was read (under the
+  // sessions' lock); otherwise leave it, to be pruned next time.
+  const seen = `${state}.seen.${process.pid}.${threadId}`;
+  const next = `${state}.pruned.${process.pid}.${threadId}`;
+  writeFileSync(seen, text);
+  writeFileSync(next, pruned);
+  spawnSync(
+    "flock",
+    [
+      fakerootLockFile(state),
+      "sh",
+      "-c",
+      'if cmp -s "$1" "$2"; then mv -f "$3" "$1"; fi; rm -f "$2" "$3"',
+      "sh",
+      state,
+      seen,
+      next,
+    ],
+    { stdio: "ignore" },
+  );
 }

@@ -45,9 +45,12 @@ python () {
     d.appendVarFlag('do_image', 'depends', ' virtual/kernel:do_deploy')
 }
 
-# The QEMU machine and processor for the guest (the host's own architecture).
+# The QEMU machine for the guest (the host's own architecture), and the processor QEMU emulates
+# when there is no KVM (with KVM the guest gets the host's).
 KVM_GUEST_QEMU_MACHINE ?= "q35"
 KVM_GUEST_QEMU_MACHINE:aarch64 ?= "virt"
+KVM_GUEST_QEMU_CPU ?= ""
+KVM_GUEST_QEMU_CPU:aarch64 ?= "cortex-a57"
 KVM_GUEST_LIBVIRT_ARCH ?= "${TARGET_ARCH}"
 
 xml_escape () {
@@ -74,6 +77,7 @@ install_kvm_guests () {
 VM_NAME='$name'
 VM_QEMU='${QB_SYSTEM_NAME}'
 VM_MACHINE='${KVM_GUEST_QEMU_MACHINE}'
+VM_CPU='${KVM_GUEST_QEMU_CPU}'
 VM_MEMORY='${KVM_GUEST_MEMORY}'
 VM_CPUS='${KVM_GUEST_CPUS}'
 VM_APPEND='${KVM_GUEST_CMDLINE}'
@@ -108,7 +112,7 @@ EOT
 }
 ROOTFS_POSTPROCESS_COMMAND += "install_kvm_guests"
 do_rootfs[vardeps] += "KVM_GUESTS KVM_GUEST_PLAN KVM_GUEST_STORE_DIR KVM_GUEST_IMAGE_FSTYPE KVM_GUEST_MEMORY \
-    KVM_GUEST_CPUS KVM_GUEST_CMDLINE KVM_GUEST_QEMU_MACHINE KVM_GUEST_LIBVIRT_ARCH install_kvm_guests xml_escape"
+    KVM_GUEST_CPUS KVM_GUEST_CMDLINE KVM_GUEST_QEMU_MACHINE KVM_GUEST_QEMU_CPU KVM_GUEST_LIBVIRT_ARCH install_kvm_guests xml_escape"
 
 python kvm_host_check_kernel () {
     import kiln
