@@ -139,4 +139,3 @@ python () {
 # Debian puts libraries in multiarch directories (/usr/lib/x86_64-linux-gnu/...).
 # An import ships what the Debian packages ship: what no other package of the recipe takes.
 FILES:${PN} += "${libdir}/*/lib*.so.* ${base_libdir}/*/lib*.so.* /*"
-FILES:${PN}-dev += "${libdir}/*/lib*.so ${libdir}/*/pkgconfig ${libdir}/*/lib*.a"
