@@ -2,7 +2,7 @@
 # Once, while online: install the build machine's tools kiln uses (with the aarch64 cross compiler
 # and QEMU for both machines), and download the Debian packages the example imports
 # (busybox-static, libc6, a kernel, and the container runtimes crun and runc with every package they
-# depend on; for amd64 and arm64) into examples/quickstart/debian-packages, indexed in its Packages
+# depend on; for amd64 and arm64; and QEMU with its dependencies for amd64) into examples/quickstart/debian-packages, indexed in its Packages
 # file (the metadata debian-import resolves shared libraries from),
 # so that `kiln build kiln-image-minimal` then works offline for MACHINE qemux86-64 and qemuarm64.
 # Running it again downloads nothing that is already there.
@@ -65,15 +65,20 @@ get() {
   have "$arch" "$name" || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
 }
 # closure ARCH NAME...: the packages NAMEs need, with everything they depend on (a superset: apt
-# lists every alternative).
+# lists every alternative), downloaded in one go.
 closure() {
-  local arch=$1 name missing=
+  local arch=$1 name missing=() wanted
   shift
-  for name in "$@"; do have "$arch" "$name" || missing=1; done
-  [ -z "$missing" ] || update
-  for name in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-      --no-replaces --no-enhances "${@/%/:$arch}" | grep -v '^ ' | grep -v '^<' | sed 's/:.*//' | sort -u); do
-    get "$arch" "$name"
+  for name in "$@"; do have "$arch" "$name" || missing+=("$name"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  update
+  wanted=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+      --no-replaces --no-enhances "${@/%/:$arch}" | grep -v '^ ' | grep -v '^<' | sed 's/:.*//' | sort -u)
+  missing=()
+  for name in $wanted; do have "$arch" "$name" || missing+=("$name:$arch"); done
+  [ ${#missing[@]} -eq 0 ] || apt-get download -q "${missing[@]}" 2>&1 | grep -v "unsandboxed" || true
+  for name in "$@"; do
+    have "$arch" "$name" || { echo "setup-example.sh: could not download $name:$arch" >&2; exit 1; }
   done
 }
 for arch in ${KILN_SETUP_ARCHES:-amd64 arm64}; do
@@ -81,6 +86,8 @@ for arch in ${KILN_SETUP_ARCHES:-amd64 arm64}; do
   get "$arch" libc6
   get "$arch" "linux-image-[0-9]*-cloud-$arch" "linux-image-cloud-$arch"
   closure "$arch" crun runc
+  # QEMU for the example's KVM host, which boots its guest inside (x86-64 only: the test's).
+  [ "$arch" != amd64 ] || closure "$arch" qemu-system-x86
   if [ -n "$virt_tools" ]; then
     qemu=qemu-system-x86
     [ "$arch" = amd64 ] || qemu=qemu-system-arm

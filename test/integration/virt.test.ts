@@ -287,6 +287,33 @@ test("a KVM host image carries a guest built in another multiconfig, with its la
   assert.match(boot.stdout, /KILN-INIT: powering off/);
 });
 
+test("the example's KVM host boots under QEMU and boots its guest inside with Debian's QEMU", async () => {
+  // kiln-kvm-host-image (meta-kiln-example's dynamic layer for meta-kiln-virt): qemu-debian,
+  // imported with its libraries, and the example image as an autostarted guest.
+  const r = await kiln("build", "kiln-kvm-host-image");
+  assert.equal(r.status, 0, r.out);
+  const boot = await kiln(
+    "runqemu",
+    "kiln-kvm-host-image",
+    "--timeout",
+    "600",
+    "--marker",
+    "kiln-vm: kiln-image-minimal powered off",
+    "kiln.poweroff_when_done=1",
+  );
+  assert.equal(boot.status, 0, boot.out);
+  const out = boot.out.replace(/\r/g, "");
+  const guestStart = out.indexOf("kiln-vm: starting kiln-image-minimal");
+  const guestEnd = out.indexOf("kiln-vm: kiln-image-minimal powered off");
+  assert.ok(guestStart > 0 && guestEnd > guestStart, out);
+  // Between the two: the guest's own boot (its kiln-init and programs), inside the host.
+  const guest = out.slice(guestStart, guestEnd);
+  assert.match(guest, /^KILN-INIT: kiln example system on qemux86-64/m);
+  assert.match(guest, /^hello from the kiln quickstart$/m);
+  assert.match(guest, /^KILN-STATUS: host=qemux86-64 .* mem_total_kib=\d+/m);
+  assert.match(out.slice(guestEnd), /KILN-INIT: powering off/, "then the host powers off");
+});
+
 test("a KVM host image needs 'kvm' in DISTRO_FEATURES", async () => {
   write(
     "conf/local.conf",

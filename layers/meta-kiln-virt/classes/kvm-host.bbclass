@@ -1,6 +1,7 @@
 # A host image that carries virtual machines and starts them with QEMU/KVM.
 #
-# KVM_GUESTS lists guest images built in other configurations, each "MC:IMAGE": the image
+# KVM_GUESTS lists guest images built in other configurations, each "MC:IMAGE" or
+# "MC:IMAGE:autostart" (started at boot, in order, by kiln-vm-tools' boot service): the image
 # recipe IMAGE of multiconfig MC (BBMULTICONFIG; conf/multiconfig/MC.conf usually gives it its
 # own TMPDIR). do_rootfs depends on the guest's image and kernel through [mcdepends], so building
 # the host builds its guests. Each guest is installed below KVM_GUEST_STORE_DIR/IMAGE as
@@ -33,14 +34,15 @@ python () {
     here = d.getVar('BB_CURRENT_MC') or ''
     plan = []
     for entry in (d.getVar('KVM_GUESTS') or '').split():
-        mc, sep, image = entry.partition(':')
-        if not sep or not mc or not image or ':' in image:
-            bb.fatal("KVM_GUESTS entry %s is not MC:IMAGE" % entry)
+        parts = entry.split(':')
+        if len(parts) not in (2, 3) or not all(parts) or parts[2:] not in ([], ['autostart']):
+            bb.fatal("KVM_GUESTS entry %s is not MC:IMAGE or MC:IMAGE:autostart" % entry)
+        mc, image = parts[0], parts[1]
         d.appendVarFlag('do_rootfs', 'mcdepends', ' mc:%s:%s:%s:do_image mc:%s:%s:virtual/kernel:do_deploy'
                         % (here, mc, image, here, mc))
         deploy = d.getVarFlag('KVM_GUEST_DEPLOY_DIR', mc) or \
             os.path.join(d.getVar('TOPDIR'), 'tmp-' + mc, 'deploy', 'images', d.getVar('MACHINE'))
-        plan.append('%s=%s' % (image, deploy))
+        plan.append('%s=%s%s' % (image, deploy, '=autostart' if len(parts) == 3 else ''))
     d.setVar('KVM_GUEST_PLAN', ' '.join(plan))
     d.appendVarFlag('do_image', 'depends', ' virtual/kernel:do_deploy')
 }
@@ -58,9 +60,14 @@ xml_escape () {
 }
 
 install_kvm_guests () {
+    install -d ${IMAGE_ROOTFS}${sysconfdir}/kiln
+    : > ${IMAGE_ROOTFS}${sysconfdir}/kiln/vms.autostart
     for entry in ${KVM_GUEST_PLAN}; do
         name=${entry%%=*}
         deploy=${entry#*=}
+        case $deploy in
+        *=autostart) deploy=${deploy%=autostart}; echo "$name" >> ${IMAGE_ROOTFS}${sysconfdir}/kiln/vms.autostart ;;
+        esac
         kernel=$deploy/${KERNEL_IMAGE_NAME}-${MACHINE}
         image=$deploy/$name-${MACHINE}.${KVM_GUEST_IMAGE_FSTYPE}
         for f in "$kernel" "$image"; do

@@ -8,8 +8,8 @@
 # shared libraries its programs need): Depends and Pre-Depends are followed, transitively, through
 # the Debian package metadata in DEBIAN_PACKAGES_DIR/Packages (an apt Packages index; the first
 # alternative present wins, virtual names are resolved through Provides). Packages that other
-# recipes import already (DEBIAN_IMPORT_PROVIDED, and what they depend on) are left to them: the
-# shared-library dependencies found at packaging time point at those recipes' packages.
+# recipes import already (DEBIAN_IMPORT_PROVIDED) are left to them: the shared-library
+# dependencies found at packaging time point at those recipes' packages.
 # DEBIAN_IMPORT_IGNORE names packages not followed at all: the tools Debian's maintainer scripts
 # use (kiln does not run an import's maintainer scripts). DEBIAN_PACKAGE may then name several
 # packages (the first gives PV). DEBIAN_IMPORT_PACKAGES is set to the Debian packages imported.
@@ -111,8 +111,7 @@ def debian_import_dependencies(d, names):
             raise bb.parse.SkipRecipe("Debian package %s is not in %s" % (name, index))
     provided = [p for p in (d.getVar('DEBIAN_IMPORT_PROVIDED') or '').split() if p in packages]
     ignored = set((d.getVar('DEBIAN_IMPORT_IGNORE') or '').split())
-    stop = debian_import_closure(provided, packages, providers, ignored)[0] or provided
-    imported, problem = debian_import_closure(names, packages, providers, set(stop or ()) | ignored)
+    imported, problem = debian_import_closure(names, packages, providers, set(provided) | ignored)
     if problem:
         raise bb.parse.SkipRecipe("cannot import Debian package %s: %s" % (names[0], problem))
     names = imported
