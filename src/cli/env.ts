@@ -59,7 +59,8 @@ export function renderEnvironment(d: DataStore): string {
     const exported = isTrueWord(d.getVarFlag(name, "export", false)) ? "export " : "";
     out.push(`${exported}${name}="${shellQuote(rendered)}"`);
   }
-  for (const name of names.filter(isFunc)) {
+  const isPython = (k: string) => Boolean(d.getVarFlag(k, "python", false));
+  for (const name of names.filter((k) => isFunc(k) && !isPython(k))) {
     let body: unknown;
     try {
       body = d.getVar(name);
@@ -72,8 +73,14 @@ export function renderEnvironment(d: DataStore): string {
     out.push(
       `# line: ${pyStr(d.getVarFlag(name, "lineno", false))}, file: ${pyStr(d.getVarFlag(name, "filename", false))}`,
     );
-    if (d.getVarFlag(name, "python", false)) out.push(`python ${name} () {`, text, "}", "");
-    else out.push(`${name}() {`, text, "}", "");
+    out.push(`${name}() {`, text, "}", "");
+  }
+  // Python functions last, as bitbake -e shows them: not shell, so after the environment, with
+  // their bodies as written (unexpanded), anonymous ones ("__anon_...") included.
+  out.push("");
+  const pythonFuncs = [...new Set(d.keys())].filter((k) => isFunc(k) && isPython(k)).sort(pyCompare);
+  for (const name of pythonFuncs) {
+    out.push("", `python ${name} () {\n${pyStr(d.getVar(name, false))}}`, "");
   }
   return `${out.join("\n")}\n`;
 }

@@ -7,7 +7,8 @@ import { BuildDir } from "../helpers/builddir.js";
 const dir = new BuildDir({
   "conf/local.conf": 'GREETING = "hi"\n',
   "meta-test/recipes/foo_1.0.bb":
-    'GREETING:append = " there"\nexport WHO = "world"\ndo_say () {\n    echo ${GREETING}\n}\n',
+    'GREETING:append = " there"\nexport WHO = "world"\ndo_say () {\n    echo ${GREETING}\n}\n' +
+    'python show () {\n    bb.note("${PN}")\n}\npython () {\n    d.setVar("X", "1")\n}\n',
 });
 after(() => dir.remove());
 
@@ -24,6 +25,13 @@ test("kiln env TARGET shows each variable's history, exports and functions", () 
   assert.match(out, /^GREETING="hi there"$/m);
   assert.match(out, /^export WHO="world"$/m);
   assert.match(out, /^do_say\(\) \{\n {4}echo hi there\n\}$/m);
+  // Python functions as bitbake -e shows them: last, unexpanded, anonymous ones too.
+  assert.match(out, /\n\npython show \(\) \{\n {4}bb\.note\("\$\{PN\}"\)\n\}\n/);
+  assert.match(
+    out,
+    /^python (__anon_\d+_\S*foo_1_0_bb) \(\) \{\ndef \1\(d\):\n {4}d\.setVar\("X", "1"\)\n\}$/m,
+  );
+  assert.ok(out.lastIndexOf("do_say() {") < out.indexOf("python show"), "shell functions come first");
 });
 
 test("kiln env without a target shows the global configuration", () => {
