@@ -4,6 +4,7 @@
 
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { PackageError, readAr } from "../package/index.js";
 import { ImageError } from "./errors.js";
 import { run } from "./run.js";
 
@@ -18,35 +19,14 @@ export interface PackageArchive {
   data: Member;
 }
 
-const AR_MAGIC = "!<arch>\n";
-
-/** The members of an ar archive (common and GNU formats, BSD long names). */
-export function readAr(buf: Buffer, source: string): Member[] {
-  if (buf.subarray(0, 8).toString("latin1") !== AR_MAGIC)
-    throw new ImageError(`${source}: not an ar archive`);
-  const members: Member[] = [];
-  let off = 8;
-  while (off + 60 <= buf.length) {
-    const header = buf.subarray(off, off + 60).toString("latin1");
-    if (header.slice(58, 60) !== "`\n") throw new ImageError(`${source}: corrupt ar header at offset ${off}`);
-    let name = header.slice(0, 16).trimEnd();
-    const size = Number.parseInt(header.slice(48, 58).trim(), 10);
-    if (!Number.isFinite(size) || size < 0 || off + 60 + size > buf.length) {
-      throw new ImageError(`${source}: corrupt ar member size at offset ${off}`);
-    }
-    let data = buf.subarray(off + 60, off + 60 + size);
-    const bsd = /^#1\/(\d+)$/.exec(name);
-    if (bsd) {
-      const len = Number.parseInt(bsd[1], 10);
-      name = data.subarray(0, len).toString("utf8").replace(/\0+$/, "");
-      data = data.subarray(len);
-    } else if (name.endsWith("/") && name !== "/" && name !== "//") {
-      name = name.slice(0, -1);
-    }
-    members.push({ name, data });
-    off += 60 + size + (size % 2);
+/** The members of an ar archive, with the package stage's reader; its errors as ImageErrors. */
+function readArMembers(buf: Buffer, file: string): Member[] {
+  try {
+    return readAr(buf, file);
+  } catch (e) {
+    if (e instanceof PackageError) throw new ImageError(e.message);
+    throw e;
   }
-  return members;
 }
 
 /** Members of a gzipped tar (old .ipk layout), names without "./". */
@@ -65,7 +45,7 @@ export function openPackage(file: string): PackageArchive {
   } catch (e) {
     throw new ImageError(`cannot read package ${file}: ${(e as Error).message}`);
   }
-  const members = buf[0] === 0x1f && buf[1] === 0x8b ? readTarGz(file) : readAr(buf, file);
+  const members = buf[0] === 0x1f && buf[1] === 0x8b ? readTarGz(file) : readArMembers(buf, file);
   const find = (prefix: string): Member => {
     const m = members.find((x) => x.name === prefix || x.name.startsWith(`${prefix}.`));
     if (!m) throw new ImageError(`${file}: no ${prefix}.* member`);

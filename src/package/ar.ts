@@ -43,7 +43,7 @@ export function readAr(buf: Buffer, what: string): Array<{ name: string; data: B
       throw new PackageError(`${what}: bad ar member header at offset ${pos}`);
     let name = header.slice(0, 16).trimEnd();
     const size = Number.parseInt(header.slice(48, 58).trim(), 10);
-    if (!Number.isFinite(size) || size < 0)
+    if (!Number.isFinite(size) || size < 0 || pos + 60 + size > buf.length)
       throw new PackageError(`${what}: bad ar member size at offset ${pos}`);
     let data = buf.subarray(pos + 60, pos + 60 + size);
     const bsd = /^#1\/(\d+)$/.exec(name);
