@@ -3,7 +3,7 @@
 
 import type { DataStore } from "../data/index.js";
 import { applyPatches, download, type FetchEnv, patchesOf, unpack } from "../fetch/index.js";
-import { HostCallError, type PythonRuntime } from "../python/index.js";
+import { type PythonRuntime, raisingAs } from "../python/index.js";
 
 function fetchEnv(python: PythonRuntime, d: DataStore): FetchEnv {
   const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
@@ -24,13 +24,7 @@ function fetchEnv(python: PythonRuntime, d: DataStore): FetchEnv {
 }
 
 /** Fetch failures reach Python as bb.fetch2.FetchError with kiln's message. */
-function asFetchError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw new HostCallError((e as Error).message ?? String(e), "FetchError");
-  }
-}
+const asFetchError = <T>(fn: () => T): T => raisingAs("FetchError", fn);
 
 export function provideFetchServices(python: PythonRuntime): void {
   python.provide("fetch.download", (d, args) => {

@@ -17,17 +17,12 @@ import {
 } from "../image/index.js";
 import { checkConfig, describeResult, readKernelConfig, summaryLine } from "../kernel/index.js";
 import { type PackageControl, splitPackages, writeDeb, writeFeedIndex, writeIpk } from "../package/index.js";
-import { HostCallError, type PythonRuntime } from "../python/index.js";
+import { type PythonRuntime, raisingAs } from "../python/index.js";
 
 const fakeroot = (d: DataStore) => sandboxPrefix({ network: true, fakerootState: fakerootStateFile(d) });
 
-function asTaskError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw new HostCallError((e as Error).message ?? String(e), "FuncFailed");
-  }
-}
+/** Failures reach Python as bb.build.FuncFailed with kiln's message. */
+const asTaskError = <T>(fn: () => T): T => raisingAs("FuncFailed", fn);
 
 export function providePackageServices(python: PythonRuntime): void {
   const log = (line: string) => python.log("note", line);

@@ -7,4 +7,5 @@ export {
   type LogSink,
   PYTHON_LIB_DIR,
   PythonRuntime,
+  raisingAs,
 } from "./runtime.js";

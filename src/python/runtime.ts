@@ -60,6 +60,16 @@ export class HostCallError extends Error {
   }
 }
 
+/** fn's result; whatever it throws reaches Python as the exception class `kind` (e.g.
+ * "FuncFailed" for bb.build.FuncFailed) with the error's message. */
+export function raisingAs<T>(kind: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new HostCallError((e as Error).message ?? String(e), kind);
+  }
+}
+
 /** What a piece of Python reads and calls (see kiln_codeparser.py). */
 export interface CodeAnalysis {
   references: string[];
