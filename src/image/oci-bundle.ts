@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ImageError } from "./errors.js";
-import { OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE } from "./oci.js";
+import { blobPath, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE } from "./oci.js";
 import { run } from "./run.js";
 
 export interface BundleRequest {
@@ -60,11 +60,10 @@ function readJson<T>(file: string, what: string): T {
 }
 
 function blob(layout: string, digest: string): string {
-  const [algorithm, hex] = digest.split(":");
-  if (algorithm !== "sha256" || !/^[0-9a-f]{64}$/.test(hex ?? "")) {
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
     throw new ImageError(`${layout}: unsupported blob digest ${JSON.stringify(digest)}`);
   }
-  return path.join(layout, "blobs", "sha256", hex);
+  return blobPath(layout, digest);
 }
 
 function chooseManifest(layout: string, tag?: string): Descriptor {

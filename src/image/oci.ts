@@ -156,7 +156,8 @@ function sha256File(file: string): { digest: string; size: number } {
   return { digest: `sha256:${h.digest("hex")}`, size };
 }
 
-function blobPath(output: string, digest: string): string {
+/** Where a layout keeps the blob with a "sha256:<hex>" digest. */
+export function blobPath(output: string, digest: string): string {
   return path.join(output, "blobs", "sha256", digest.slice("sha256:".length));
 }
 
