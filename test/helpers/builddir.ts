@@ -8,6 +8,25 @@ import { fileURLToPath } from "node:url";
 
 export const KILN = path.resolve(fileURLToPath(new URL("../../../bin/kiln", import.meta.url)));
 
+/** The repository the tests run from, and the Debian packages scripts/setup-example.sh downloads. */
+export const REPO = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+export const EXAMPLE_DEBS = path.join(REPO, "examples/quickstart/debian-packages");
+
+/** A build directory at `dir` on kiln's own layers (meta-kiln, meta-kiln-example) for MACHINE
+ * `machine`, importing the example's Debian packages. */
+export function writeExampleBuildDir(dir: string, machine: string): string {
+  mkdirSync(path.join(dir, "conf"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "conf/bblayers.conf"),
+    `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${REPO}/layers/meta-kiln ${REPO}/layers/meta-kiln-example"\n`,
+  );
+  writeFileSync(
+    path.join(dir, "conf/local.conf"),
+    `MACHINE = "${machine}"\nDISTRO = "kiln"\nDEBIAN_PACKAGES_DIR = "${EXAMPLE_DEBS}"\n`,
+  );
+  return dir;
+}
+
 /**
  * Run kiln in `dir` without blocking this process (tests that serve files over HTTP from this
  * process must keep answering while kiln runs); stdout and stderr together.

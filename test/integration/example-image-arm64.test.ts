@@ -6,28 +6,17 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runKiln } from "../helpers/builddir.js";
+import { EXAMPLE_DEBS, runKiln, writeExampleBuildDir } from "../helpers/builddir.js";
 
-const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-const debs = path.join(repo, "examples/quickstart/debian-packages");
+const debs = EXAMPLE_DEBS;
 const root = mkdtempSync(path.join(os.tmpdir(), "kiln-example-arm64-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const dir = path.join(root, "build");
-mkdirSync(path.join(dir, "conf"), { recursive: true });
-writeFileSync(
-  path.join(dir, "conf/bblayers.conf"),
-  `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${repo}/layers/meta-kiln ${repo}/layers/meta-kiln-example"\n`,
-);
-writeFileSync(
-  path.join(dir, "conf/local.conf"),
-  `MACHINE = "qemuarm64"\nDISTRO = "kiln"\nDEBIAN_PACKAGES_DIR = "${debs}"\n`,
-);
+const dir = writeExampleBuildDir(path.join(root, "build"), "qemuarm64");
 const images = path.join(dir, "tmp/deploy/images/qemuarm64");
 const feed = path.join(dir, "tmp/deploy/ipk/aarch64");
 

@@ -7,38 +7,18 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runKiln } from "../helpers/builddir.js";
+import { EXAMPLE_DEBS, runKiln, writeExampleBuildDir } from "../helpers/builddir.js";
 
-const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-const debs = path.join(repo, "examples/quickstart/debian-packages");
+const debs = EXAMPLE_DEBS;
 const root = mkdtempSync(path.join(os.tmpdir(), "kiln-example-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function buildDir(name: string): string {
-  const dir = path.join(root, name);
-  mkdirSync(path.join(dir, "conf"), { recursive: true });
-  writeFileSync(
-    path.join(dir, "conf/bblayers.conf"),
-    `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${repo}/layers/meta-kiln ${repo}/layers/meta-kiln-example"\n`,
-  );
-  writeFileSync(
-    path.join(dir, "conf/local.conf"),
-    `MACHINE = "qemux86-64"\nDISTRO = "kiln"\nDEBIAN_PACKAGES_DIR = "${debs}"\n`,
-  );
-  return dir;
+  return writeExampleBuildDir(path.join(root, name), "qemux86-64");
 }
 
 function kiln(dir: string, ...args: string[]): Promise<{ status: number | null; out: string }> {

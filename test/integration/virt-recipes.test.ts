@@ -11,10 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runKiln } from "../helpers/builddir.js";
+import { EXAMPLE_DEBS, REPO, runKiln } from "../helpers/builddir.js";
 
-const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const repo = REPO;
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-virt-recipes-"));
 after(() => {
   if (!process.env.KILN_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
@@ -33,7 +32,7 @@ write(
   `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${layers} \${TOPDIR}/meta-probe"\n`,
 );
 const baseConf = [
-  `DEBIAN_PACKAGES_DIR = "${repo}/examples/quickstart/debian-packages"`,
+  `DEBIAN_PACKAGES_DIR = "${EXAMPLE_DEBS}"`,
   'DISTRO_FEATURES:append = " virtualization kvm"',
   'KILN_VIRT_FROM_SOURCE = "1"',
 ].join("\n");
@@ -335,7 +334,7 @@ test("the source recipes provide crun and runc unless PREFERRED_PROVIDER picks D
 test("without KILN_VIRT_FROM_SOURCE the source recipes are masked and Debian's builds provide the names", async () => {
   write(
     "conf/local.conf",
-    `DEBIAN_PACKAGES_DIR = "${repo}/examples/quickstart/debian-packages"\nDISTRO_FEATURES:append = " virtualization kvm"\n`,
+    `DEBIAN_PACKAGES_DIR = "${EXAMPLE_DEBS}"\nDISTRO_FEATURES:append = " virtualization kvm"\n`,
   );
   try {
     const p = await kiln("parse");

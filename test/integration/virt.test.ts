@@ -11,10 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { runKiln } from "../helpers/builddir.js";
+import { EXAMPLE_DEBS, REPO, runKiln } from "../helpers/builddir.js";
 
-const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
+const repo = REPO;
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-virt-"));
 after(() => {
   if (!process.env.KILN_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
@@ -32,7 +31,7 @@ write(
   "conf/bblayers.conf",
   `BBPATH = "\${TOPDIR}"\nBBFILES ?= ""\nBBLAYERS = "${layers} \${TOPDIR}/meta-host"\n`,
 );
-const localConf = `DEBIAN_PACKAGES_DIR = "${repo}/examples/quickstart/debian-packages"\n`;
+const localConf = `DEBIAN_PACKAGES_DIR = "${EXAMPLE_DEBS}"\n`;
 write("conf/local.conf", localConf);
 write(
   "meta-host/conf/layer.conf",
