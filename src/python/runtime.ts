@@ -9,7 +9,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PyodideInterface } from "pyodide";
 import type { PyCallable, PyProxy } from "pyodide/ffi";
-import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
+import {
+  DataStore,
+  FatalError,
+  type InlinePython,
+  PythonError,
+  pyStr,
+  pyTruthy,
+  SkipRecipe,
+} from "../data/index.js";
 import { loadPython } from "./loader.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
@@ -82,6 +90,8 @@ export class PythonRuntime implements InlinePython {
   private readonly ids = new WeakMap<DataStore, number>();
   private nextId = 1;
   private readonly fns: RuntimeFunctions;
+  /** What kiln_runtime.guard returns when the call failed. */
+  private readonly failed: string;
   log: LogSink = defaultSink;
   /** Words put before every program metadata Python runs (network namespace, fakeroot). */
   spawnPrefix: string[] = [];
@@ -94,8 +104,17 @@ export class PythonRuntime implements InlinePython {
     if (process.env.KILN_DEV_PYLIB)
       pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
     const mod = pyodide.pyimport("kiln_runtime");
+    if (process.env.KILN_PYPROFILE) {
+      pyodide.runPython("import cProfile\n_kprof = cProfile.Profile()\n_kprof.enable()");
+      process.on("exit", () =>
+        pyodide.runPython(
+          `_kprof.disable(); _kprof.dump_stats(${JSON.stringify(process.env.KILN_PYPROFILE)})`,
+        ),
+      );
+    }
     mod.attach(this.makeBridge());
     const get = (name: string) => mod[name] as PyCallable;
+    this.failed = mod.FAILED as string;
     this.fns = {
       guard: get("guard"),
       takeError: get("take_error"),
@@ -140,28 +159,31 @@ export class PythonRuntime implements InlinePython {
 
   /** Call into Python, turning a Python failure into the matching kiln error. */
   private call(fn: PyCallable, ...args: unknown[]): unknown {
+    let result: unknown;
     try {
-      return this.fns.guard(fn, ...args);
+      result = this.fns.guard(fn, ...args);
     } catch (e) {
       if (!isPyodideError(e)) throw e;
-      const info = JSON.parse(this.fns.takeError() as string) as {
-        type: string;
-        message: string;
-        file?: string;
-        line?: number;
-        traceback?: string;
-      };
-      if (info.type === "JsException") throw this.fns.takeJsError();
-      if (info.type === "SkipRecipe" || info.type === "SkipPackage") throw new SkipRecipe(info.message);
-      if (info.type === "BBHandledException") throw new FatalError(info.message);
-      throw new PythonError(
-        info.type,
-        info.message,
-        info.file ?? undefined,
-        info.line ?? undefined,
-        info.traceback,
-      );
+      result = this.failed;
     }
+    if (result !== this.failed) return result;
+    const info = JSON.parse(this.fns.takeError() as string) as {
+      type: string;
+      message: string;
+      file?: string;
+      line?: number;
+      traceback?: string;
+    };
+    if (info.type === "JsException") throw this.fns.takeJsError();
+    if (info.type === "SkipRecipe" || info.type === "SkipPackage") throw new SkipRecipe(info.message);
+    if (info.type === "BBHandledException") throw new FatalError(info.message);
+    throw new PythonError(
+      info.type,
+      info.message,
+      info.file ?? undefined,
+      info.line ?? undefined,
+      info.traceback,
+    );
   }
 
   /**
@@ -314,6 +336,10 @@ export class PythonRuntime implements InlinePython {
         return [parse.value, [...parse.references]];
       },
       keys: (id: number) => this.store(id).keys(),
+      keysWithFlag: (id: number, flag: string) => {
+        const d = this.store(id);
+        return d.keys().filter((k) => pyTruthy(d.getVarFlag(k, flag)));
+      },
       localKeys: (id: number) => this.store(id).localKeys(),
       hasOverrides: (id: number, name: string) => this.store(id).hasOverrides(name),
       initVar: (id: number, name: string) => this.store(id).initVar(name),

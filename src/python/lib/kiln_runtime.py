@@ -95,7 +95,7 @@ def _to_js(value):
 
 def _from_js(value):
     """Containers read from the datastore arrive as fresh Python objects (BitBake copies too)."""
-    if value is None or isinstance(value, _PLAIN):
+    if value is None or type(value) is str or isinstance(value, _PLAIN):
         return value
     to_py = getattr(value, "to_py", None)
     if to_py is not None:
@@ -171,6 +171,10 @@ class DataSmart:
 
     def keys(self):
         return list(_bridge.keys(self._h).to_py())
+
+    def keys_with_flag(self, flag):
+        """The keys whose expanded `flag` is true, in keys() order (one call, not one per key)."""
+        return list(_bridge.keysWithFlag(self._h, flag).to_py())
 
     def localkeys(self):
         return iter(_bridge.localKeys(self._h).to_py())
@@ -404,13 +408,15 @@ def register_handlers(handle):
     configuration and at each recipe's finalisation)."""
     import bb.event
     d = wrap(handle)
+    handlers = []
     for name in d.getVar("__BBHANDLERS", False) or []:
         filename = d.getVarFlag(name, "filename", False)
         if not filename:
             bb.fatal("Undefined event handler function '%s'" % name)
         lineno = int(d.getVarFlag(name, "lineno", False))
         mask = (d.getVarFlag(name, "eventmask") or "").split()
-        bb.event.register(name, d.getVar(name, False), mask, filename, lineno, data=d)
+        handlers.append((name, d.getVar(name, False), mask, filename, lineno))
+    bb.event.register_all(handlers, d)
 
 
 def fire_event(name, args, handle):
@@ -446,14 +452,19 @@ _pending_js_error = None
 _own_dir = os.path.dirname(os.path.abspath(__file__))
 
 
+# What guard() returns for a failed call. Returning it, rather than letting the exception cross
+# into JavaScript, spares the traceback Pyodide would format for every skipped recipe.
+FAILED = "\0kiln: the Python call failed\0"
+
+
 def guard(fn, *args):
-    """Call fn; on failure remember the exception for take_error() and re-raise."""
+    """Call fn; on failure remember the exception for take_error() and return FAILED."""
     global _last_error
     try:
         return fn(*args)
     except BaseException as e:  # noqa: BLE001 - every failure must reach the TypeScript side
         _last_error = e
-        raise
+        return FAILED
 
 
 def _metadata_location(e):
@@ -478,6 +489,9 @@ def take_error():
     if type(e).__name__ == "JsException":
         _pending_js_error = e
         return json.dumps({"type": "JsException", "message": str(e)})
+    if type(e).__name__ in ("SkipRecipe", "SkipPackage", "BBHandledException"):
+        # Expected outcomes: the TypeScript side needs neither place nor traceback.
+        return json.dumps({"type": type(e).__name__, "message": str(e)})
     file, line = _metadata_location(e)
     tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
     message = e.msg if isinstance(e, SyntaxError) else str(e)

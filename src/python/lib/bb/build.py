@@ -133,7 +133,13 @@ def tasksbetween(task_start, task_end, d):
     """Tasks on dependency chains leading from task_start to task_end (both included), in the
     order the depth-first walk meets them. A cycle is fatal."""
     found = []
-    tasks = [key for key in d.keys() if d.getVarFlag(key, "task")]
+    keys_with_flag = getattr(d, "keys_with_flag", None)
+    if keys_with_flag is not None:
+        tasks = keys_with_flag("task")
+    else:
+        tasks = [key for key in d.keys() if d.getVarFlag(key, "task")]
+    # Nothing changes the datastore during the walk: read each task's deps once.
+    deps = {task: d.getVarFlag(task, "deps", False) for task in tasks}
 
     def follow(task, chain):
         if task in chain:
@@ -147,7 +153,7 @@ def tasksbetween(task_start, task_end, d):
                 for member in chain:
                     if member not in found:
                         found.append(member)
-            elif task in d.getVarFlag(other, "deps", False):
+            elif task in deps[other]:
                 follow(other, chain)
         chain.pop()
 

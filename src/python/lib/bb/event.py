@@ -62,15 +62,21 @@ def _note_handler(name, data):
         data.setVar("__BBHANDLERS_MC", names)
 
 
+_compiled_handlers = {}
+
+
 def _compile_handler(name, code, filename, lineno):
-    """A handler given as the text of a python function body becomes `def name(e, d)`."""
-    import ast
+    """A handler given as the text of a python function body becomes `def name(e, d)`.
+    Every recipe registers the same handlers again: their code objects are compiled once."""
     source = "def %s(e, d):\n%s" % (name, code)
     if lineno is not None:
         # Pad so that tracebacks point at the metadata line of the body.
         source = "\n" * (int(lineno) - 1) + source
-    compiled = compile(compile(source, filename or "%s(e, d)" % name, "exec", ast.PyCF_ONLY_AST),
-                       filename or "%s(e, d)" % name, "exec")
+    where = filename or "%s(e, d)" % name
+    compiled = _compiled_handlers.get((source, where))
+    if compiled is None:
+        compiled = compile(source, where, "exec")
+        _compiled_handlers[(source, where)] = compiled
     scope = {}
     exec(compiled, bb.utils.get_context(), scope)
     return scope[name]
@@ -79,26 +85,47 @@ def _compile_handler(name, code, filename, lineno):
 def register(name, handler, mask=None, filename=None, lineno=None, data=None):
     """Register a handler (a callable, or python code text) for the event classes in mask."""
     name = _mc_name(name, data)
+    result, noted = _register(name, handler, mask, filename, lineno)
+    if noted:
+        _note_handler(name, data)
+    return result
+
+
+def _register(name, handler, mask, filename, lineno):
+    """register() without noting the handler in the datastore: (result, whether to note it)."""
     if name in _handlers:
-        _note_handler(name, data)
-        return AlreadyRegistered
-    if handler is not None:
-        if isinstance(handler, str):
-            try:
-                _handlers[name] = _compile_handler(name, handler, filename, lineno)
-            except SyntaxError as e:
-                bb.error("Unable to register event handler '%s': %s" % (name, e))
-                _handlers[name] = noop
-                return None
-        else:
-            _handlers[name] = handler
-        if not mask or "*" in mask:
-            _catchall_handlers[name] = True
-        else:
-            for m in mask:
-                _event_handler_map.setdefault(m, {})[name] = True
-        _note_handler(name, data)
-    return Registered
+        return AlreadyRegistered, True
+    if handler is None:
+        return Registered, False
+    if isinstance(handler, str):
+        try:
+            _handlers[name] = _compile_handler(name, handler, filename, lineno)
+        except SyntaxError as e:
+            bb.error("Unable to register event handler '%s': %s" % (name, e))
+            _handlers[name] = noop
+            return None, False
+    else:
+        _handlers[name] = handler
+    if not mask or "*" in mask:
+        _catchall_handlers[name] = True
+    else:
+        for m in mask:
+            _event_handler_map.setdefault(m, {})[name] = True
+    return Registered, True
+
+
+def register_all(handlers, data):
+    """Register several (name, code, mask, filename, lineno) handlers for datastore `data`,
+    noting them in __BBHANDLERS_MC with one write rather than one per handler."""
+    noted = []
+    for name, code, mask, filename, lineno in handlers:
+        name = _mc_name(name, data)
+        if _register(name, code, mask, filename, lineno)[1]:
+            noted.append(name)
+    if noted and data is not None:
+        names = data.getVar("__BBHANDLERS_MC") or set()
+        names.update(noted)
+        data.setVar("__BBHANDLERS_MC", names)
 
 
 def remove(name, handler, data=None):
