@@ -83,10 +83,35 @@ export class VariableParse {
   ) {}
 }
 
+/**
+ * A value computation in progress (a lookup whose expansion will be cached), collecting the
+ * variables it reads so that the cache entry can be dropped when one of them changes. `deps` is
+ * null once it read something not tracked by name (the list of keys, another datastore).
+ */
+interface ReadFrame {
+  store: DataStore;
+  deps: Set<string> | null;
+}
+
+/** The computations in progress on this thread, innermost last. */
+const readFrames: ReadFrame[] = [];
+
 /** One level of the copy-on-write chain of variable tables. */
 class VarTable {
   readonly own = new Map<string, Entry>();
+  /** The names in `own` that hold "${" (what expandKeys renames), in the same order. */
+  readonly namesWithReferences = new Set<string>();
   constructor(readonly parent: VarTable | null) {}
+
+  set(name: string, entry: Entry): void {
+    if (!this.own.has(name) && name.includes("${")) this.namesWithReferences.add(name);
+    this.own.set(name, entry);
+  }
+
+  delete(name: string): void {
+    this.own.delete(name);
+    this.namesWithReferences.delete(name);
+  }
 
   find(name: string): Entry | undefined {
     for (let t: VarTable | null = this; t; t = t.parent) {
@@ -160,7 +185,19 @@ export class DataStore {
   private overrides: string[] | null = null;
   private overridesSet = new Set<string>();
   private inOverride = false;
+  /**
+   * Expanded values by cache name ("VAR" or "VAR[flag]"). BitBake empties its cache on every
+   * change; kiln drops only the entries that read the changed variable (directly or through
+   * other cached entries), which gives the same answers and keeps most of the cache through the
+   * many writes of finalisation.
+   */
   private expandCache = new Map<string, VariableParse>();
+  /** For each variable name, the cache entries whose computation read it. */
+  private dependents = new Map<string, Set<string>>();
+  /** Cache entries that read something untracked: dropped on any change. */
+  private volatile = new Set<string>();
+  /** Counts changes, to notice a computation that changed the store while it ran. */
+  private changes = 0;
   history: VariableHistory;
   tracking = false;
 
@@ -214,6 +251,57 @@ export class DataStore {
   }
   get reporter(): Reporter {
     return this.shared.reporter;
+  }
+
+  /** Drop the whole expansion cache (the active overrides changed). */
+  private dropExpandCache(): void {
+    this.changes++;
+    this.expandCache.clear();
+    this.dependents.clear();
+    this.volatile.clear();
+  }
+
+  /** Variable `name` (or a flag of it) changed: drop the cached values that read it. */
+  private changed(name: string): void {
+    this.changes++;
+    this.invalidate(name);
+    if (name.includes(":")) for (const [shortvar] of overrideSuffixes(name)) this.invalidate(shortvar);
+    if (this.volatile.size > 0) {
+      const all = [...this.volatile];
+      this.volatile.clear();
+      for (const c of all) this.dropEntry(c);
+    }
+  }
+
+  private invalidate(name: string): void {
+    const readers = this.dependents.get(name);
+    if (!readers) return;
+    this.dependents.delete(name);
+    for (const c of readers) this.dropEntry(c);
+  }
+
+  /** Drop one cache entry and, transitively, the entries computed from it. */
+  private dropEntry(cachename: string): void {
+    if (!this.expandCache.delete(cachename)) return;
+    this.invalidate(cachename);
+    // "VAR[flag]": readers of VAR may have read the flag.
+    const bracket = cachename.indexOf("[");
+    if (bracket !== -1) this.invalidate(cachename.slice(0, bracket));
+  }
+
+  /** The computation in progress (if any) read variable `name` of this store. */
+  private noteRead(name: string): void {
+    const top = readFrames[readFrames.length - 1];
+    if (top?.deps) {
+      if (top.store === this) top.deps.add(name);
+      else top.deps = null;
+    }
+  }
+
+  /** The computation in progress read something that is not a variable by name. */
+  private noteUntrackedRead(): void {
+    const top = readFrames[readFrames.length - 1];
+    if (top) top.deps = null;
   }
 
   private record(info: LogInfo): void {
@@ -277,6 +365,8 @@ export class DataStore {
       const found = python.analyse(code);
       for (const r of found.references) parse.references.add(r);
       for (const e of found.execs) parse.execs.add(e);
+      // Functions are variables too: redefining one must drop values computed by calling it.
+      for (const e of found.execs) this.noteRead(e);
       for (const [v, items] of Object.entries(found.contains)) {
         const set = parse.contains.get(v) ?? new Set<string>();
         parse.contains.set(v, set);
@@ -315,7 +405,7 @@ export class DataStore {
       }
       attempts.push(this.overrides);
       this.overridesSet = new Set(this.overrides);
-      this.expandCache.clear();
+      this.dropExpandCache();
       const again = String(this.getVar("OVERRIDES") || "").split(":");
       if (sameList(again, this.overrides)) return;
       this.overrides = again;
@@ -344,6 +434,7 @@ export class DataStore {
   }
 
   hasOverrides(name: string): boolean {
+    this.noteRead(name);
     return this.overridedata.has(name);
   }
 
@@ -367,7 +458,7 @@ export class DataStore {
       fresh = next;
     }
     this.overrides = null;
-    this.expandCache.clear();
+    this.dropExpandCache();
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -402,6 +493,7 @@ export class DataStore {
     parsing: boolean,
     wantParser: boolean,
   ): [unknown, VariableParse | null] {
+    this.noteRead(name);
     const cachename = flag === "_content" ? name : `${name}[${flag}]`;
     if (!noweakdefault) {
       const cached = this.expandCache.get(cachename);
@@ -410,6 +502,51 @@ export class DataStore {
         if (wantParser) return [cached.unexpanded, cached];
       }
     }
+    if (!(expand || wantParser) || noweakdefault) {
+      return this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser);
+    }
+    // The result will be cached: collect what computing it reads.
+    const frame: ReadFrame = { store: this, deps: new Set([name]) };
+    const changesBefore = this.changes;
+    readFrames.push(frame);
+    let result: [unknown, VariableParse | null];
+    try {
+      result = this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser);
+    } catch (e) {
+      // Whoever catches this failure depends on everything that led to it.
+      readFrames.pop();
+      this.noteUntrackedRead();
+      throw e;
+    }
+    readFrames.pop();
+    const parser = result[1];
+    if (parser) {
+      this.expandCache.set(cachename, parser);
+      // A value whose computation changed the store is kept until the next change, as BitBake
+      // (which empties its cache on any change) would keep it.
+      if (frame.deps && this.changes === changesBefore) {
+        for (const dep of frame.deps) {
+          let readers = this.dependents.get(dep);
+          if (!readers) this.dependents.set(dep, (readers = new Set()));
+          readers.add(cachename);
+        }
+      } else {
+        this.volatile.add(cachename);
+      }
+    }
+    return result;
+  }
+
+  /** A lookup's value, computed from the variable tables (lookup() caches it). */
+  private compute(
+    name: string,
+    flag: string,
+    cachename: string,
+    expand: boolean,
+    noweakdefault: boolean,
+    parsing: boolean,
+    wantParser: boolean,
+  ): [unknown, VariableParse | null] {
     const local = this.findVar(name);
     let value: unknown;
     let removes = new Set<string>();
@@ -514,7 +651,6 @@ export class DataStore {
       if (expand) value = parser.value;
     }
 
-    if (parser && !noweakdefault) this.expandCache.set(cachename, parser);
     return [value, parser];
   }
 
@@ -538,8 +674,8 @@ export class DataStore {
 
   /** Make sure the variable has an entry of its own (BitBake's initVar). */
   initVar(name: string): void {
-    this.expandCache.clear();
-    if (!this.table.own.has(name)) this.table.own.set(name, new Map());
+    this.changed(name);
+    if (!this.table.own.has(name)) this.table.set(name, new Map());
   }
 
   private makeShadowCopy(name: string): Entry {
@@ -550,9 +686,9 @@ export class DataStore {
       entry = new Map(found);
     } else {
       entry = new Map();
-      this.expandCache.clear();
+      this.changed(name);
     }
-    this.table.own.set(name, entry);
+    this.table.set(name, entry);
     return entry;
   }
 
@@ -570,7 +706,7 @@ export class DataStore {
       this.renameError(shortvar, info, name);
       this.setVar("_FAILPARSINGERRORHANDLED", true);
     }
-    this.expandCache.clear();
+    this.changed(name);
     const parsing = info.parsing !== undefined;
     const log: LogInfo = { ...info, variable: info.variable ?? name, op: info.op || "set" };
 
@@ -610,7 +746,7 @@ export class DataStore {
   }
 
   setVarFlag(name: string, flag: string, value: unknown, info: LogInfo = {}): void {
-    this.expandCache.clear();
+    this.changed(name);
     if (name === "BB_RENAMED_VARIABLES") this.shared.renames.set(flag, value);
     if (this.shared.renames.has(name)) {
       this.renameError(name, info);
@@ -628,6 +764,7 @@ export class DataStore {
     if (flag === "_defaultval" && name.includes(":")) this.updateOverrides(name);
     if (flag === "_defaultval" && this.overridevars.has(name)) this.updateOverrideVars(name, value);
     if (flag === "unexport" || flag === "export") {
+      this.changed("__exportlist");
       const exports = this.makeShadowCopy("__exportlist");
       const set = new Set((exports.get("_content") as Set<string> | undefined) ?? []);
       set.add(name);
@@ -646,9 +783,9 @@ export class DataStore {
   }
 
   delVar(name: string, info: LogInfo = {}): void {
-    this.expandCache.clear();
+    this.changed(name);
     this.record({ ...info, variable: info.variable ?? name, op: "del", detail: "" });
-    this.table.own.set(name, new Map());
+    this.table.set(name, new Map());
     this.overridedata.delete(name);
     if (!name.includes(":")) return;
     for (const [shortvar, override] of overrideSuffixes(name)) {
@@ -659,7 +796,7 @@ export class DataStore {
   }
 
   delVarFlag(name: string, flag: string, info: LogInfo = {}): void {
-    this.expandCache.clear();
+    this.changed(name);
     const found = this.findVar(name);
     if (!found || found.size === 0) return;
     const entry = this.makeShadowCopy(name);
@@ -683,7 +820,7 @@ export class DataStore {
   }
 
   setVarFlags(name: string, flags: Record<string, unknown>, info: LogInfo = {}): void {
-    this.expandCache.clear();
+    this.changed(name);
     const entry = this.makeShadowCopy(name);
     for (const [k, v] of Object.entries(flags)) {
       if (k === "_content") continue;
@@ -701,6 +838,7 @@ export class DataStore {
     expand: string[] | boolean = false,
     internal = false,
   ): Record<string, unknown> | undefined {
+    this.noteRead(name);
     const local = this.findVar(name);
     const flags: Record<string, unknown> = {};
     if (local && local.size > 0) {
@@ -723,14 +861,14 @@ export class DataStore {
   }
 
   delVarFlags(name: string, info: LogInfo = {}): void {
-    this.expandCache.clear();
+    this.changed(name);
     const entry = this.makeShadowCopy(name);
     this.record({ ...info, variable: info.variable ?? name, op: "delete flags" });
     if (entry.has("_content")) {
-      this.table.own.set(name, new Map([["_content", entry.get("_content")]]));
+      this.table.set(name, new Map([["_content", entry.get("_content")]]));
     } else {
       // BitBake drops the local entry, which makes an ancestor's entry visible again.
-      this.table.own.delete(name);
+      this.table.delete(name);
     }
   }
 
@@ -759,6 +897,7 @@ export class DataStore {
       found = true;
       const moved: Array<[string, string]> = [];
       this.overridedata.set(newkey, moved);
+      this.changed(newkey);
       for (const [v, o] of od) {
         const renamed = v.split(key).join(newkey);
         moved.push([renamed, o]);
@@ -784,11 +923,38 @@ export class DataStore {
 
   /** Names of variables defined in this store itself (not inherited from the one it copies). */
   localKeys(): string[] {
+    this.noteUntrackedRead();
     return [...this.table.own.keys()];
+  }
+
+  /** The names keys() yields that hold "${", in the same order (BitBake's expandKeys looks at
+   * these only, and there are few of them among thousands of keys). */
+  keysWithReferences(): string[] {
+    this.noteUntrackedRead();
+    const deleted = new Set<string>();
+    const result = new Set<string>();
+    for (let t: VarTable | null = this.table; t; t = t.parent) {
+      for (const k of t.namesWithReferences) {
+        if (deleted.has(k)) continue;
+        if (t.own.get(k)!.size === 0) {
+          deleted.add(k);
+          continue;
+        }
+        result.add(k);
+      }
+    }
+    this.needOverrides();
+    const out = [...result];
+    for (const name of this.overridedata.names()) {
+      if (!name.includes("${") || result.has(name)) continue;
+      if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
+    }
+    return out;
   }
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
   keys(): string[] {
+    this.noteUntrackedRead();
     const deleted = new Set<string>();
     const result = new Set<string>();
     for (let t: VarTable | null = this.table; t; t = t.parent) {
@@ -840,8 +1006,7 @@ function* overrideSuffixes(name: string): Generator<[string, string]> {
 /** Rename every key containing `${...}` to its expansion (BitBake's expandKeys). */
 export function expandKeys(d: DataStore): void {
   const todo = new Map<string, string>();
-  for (const key of d.keys()) {
-    if (!key.includes("${")) continue;
+  for (const key of d.keysWithReferences()) {
     const ekey = d.expandString(key);
     if (ekey !== key) todo.set(key, ekey);
   }

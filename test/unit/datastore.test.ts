@@ -159,3 +159,26 @@ test("old-style override syntax is refused", () => {
   const d = store();
   assert.throws(() => d.setVar("A_append", "x"));
 });
+
+test("keysWithReferences is keys() narrowed to names holding ${...}, in the same order", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "on");
+  d.setVar("PN", "p");
+  d.setVar("RDEPENDS:${PN}", "a");
+  d.setVar("PLAIN", "x");
+  d.setVar("FILES:${PN}-dev", "b");
+  d.setVar("GONE_${PN}", "c");
+  d.setVar("X_${PN}:on", "conditional");
+  d.setVar("Y_${PN}:off", "inactive");
+  const copy = d.createCopy();
+  copy.delVar("GONE_${PN}");
+  copy.setVar("LATE_${PN}", "d");
+  copy.delVarFlags("FILES:${PN}-dev");
+  copy.setVar("FILES:${PN}-dev", "again");
+  const expected = copy.keys().filter((k, i, all) => k.includes("${") && all.indexOf(k) === i);
+  assert.deepEqual(copy.keysWithReferences(), expected);
+  assert.ok(expected.includes("X_${PN}") && !expected.includes("Y_${PN}") && !expected.includes("GONE_${PN}"));
+  expandKeys(copy);
+  assert.deepEqual(copy.keysWithReferences(), []);
+  assert.equal(copy.getVar("FILES:p-dev"), "again");
+});
