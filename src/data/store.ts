@@ -526,9 +526,9 @@ export class DataStore {
       // (which empties its cache on any change) would keep it.
       if (frame.deps && this.changes === changesBefore) {
         for (const dep of frame.deps) {
-          let readers = this.dependents.get(dep);
-          if (!readers) this.dependents.set(dep, (readers = new Set()));
-          readers.add(cachename);
+          const readers = this.dependents.get(dep);
+          if (readers) readers.add(cachename);
+          else this.dependents.set(dep, new Set([cachename]));
         }
       } else {
         this.volatile.add(cachename);

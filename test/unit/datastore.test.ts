@@ -177,7 +177,9 @@ test("keysWithReferences is keys() narrowed to names holding ${...}, in the same
   copy.setVar("FILES:${PN}-dev", "again");
   const expected = copy.keys().filter((k, i, all) => k.includes("${") && all.indexOf(k) === i);
   assert.deepEqual(copy.keysWithReferences(), expected);
-  assert.ok(expected.includes("X_${PN}") && !expected.includes("Y_${PN}") && !expected.includes("GONE_${PN}"));
+  assert.ok(
+    expected.includes("X_${PN}") && !expected.includes("Y_${PN}") && !expected.includes("GONE_${PN}"),
+  );
   expandKeys(copy);
   assert.deepEqual(copy.keysWithReferences(), []);
   assert.equal(copy.getVar("FILES:p-dev"), "again");
