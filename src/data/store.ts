@@ -304,8 +304,9 @@ export class DataStore {
     if (top) top.deps = null;
   }
 
+  /** Callers test `tracking` first, so that nothing is built for a history nobody keeps. */
   private record(info: LogInfo): void {
-    if (this.tracking) this.history.record(info);
+    this.history.record(info);
   }
 
   // ---- expansion -------------------------------------------------------------------------
@@ -708,7 +709,8 @@ export class DataStore {
     }
     this.changed(name);
     const parsing = info.parsing !== undefined;
-    const log: LogInfo = { ...info, variable: info.variable ?? name, op: info.op || "set" };
+    // History entries are built only when history is kept (kiln env): most parses keep none.
+    const log = (): LogInfo => ({ ...info, variable: info.variable ?? name, op: info.op || "set" });
 
     const m = SETVAR_RE.exec(name);
     if (m?.groups) {
@@ -717,12 +719,13 @@ export class DataStore {
       const list = (this.getVarFlag(base, keyword, false) as Array<[unknown, string | undefined]>) || [];
       list.push([value, override]);
       this.setVarFlag(base, keyword, list, { ignore: true });
-      this.record({
-        ...log,
-        detail: value,
-        variable: base,
-        op: override ? `${keyword}[${override}]` : keyword,
-      });
+      if (this.tracking)
+        this.record({
+          ...log(),
+          detail: value,
+          variable: base,
+          op: override ? `${keyword}[${override}]` : keyword,
+        });
       this.updateOverrides(base);
       if (this.overridevars.has(base)) this.updateOverrideVars(name, value);
       return;
@@ -741,7 +744,7 @@ export class DataStore {
     }
     if (name.includes(":")) this.updateOverrides(name);
     entry.set("_content", value);
-    this.record({ ...log, detail: info.detail ?? value });
+    if (this.tracking) this.record({ ...log(), detail: info.detail ?? value });
     if (this.overridevars.has(name)) this.updateOverrideVars(name, value);
   }
 
@@ -752,13 +755,14 @@ export class DataStore {
       this.renameError(name, info);
       this.setVar("_FAILPARSINGERRORHANDLED", true);
     }
-    this.record({
-      ...info,
-      variable: info.variable ?? name,
-      op: info.op || "set",
-      flag,
-      detail: info.detail ?? value,
-    });
+    if (this.tracking)
+      this.record({
+        ...info,
+        variable: info.variable ?? name,
+        op: info.op || "set",
+        flag,
+        detail: info.detail ?? value,
+      });
     const entry = this.makeShadowCopy(name);
     entry.set(flag, value);
     if (flag === "_defaultval" && name.includes(":")) this.updateOverrides(name);
@@ -773,18 +777,19 @@ export class DataStore {
   }
 
   appendVar(name: string, value: unknown, info: LogInfo = {}): void {
-    this.record({ ...info, variable: info.variable ?? name, op: "append", detail: value });
+    if (this.tracking) this.record({ ...info, variable: info.variable ?? name, op: "append", detail: value });
     this.setVar(`${name}:append`, value, { ignore: true, parsing: true });
   }
 
   prependVar(name: string, value: unknown, info: LogInfo = {}): void {
-    this.record({ ...info, variable: info.variable ?? name, op: "prepend", detail: value });
+    if (this.tracking)
+      this.record({ ...info, variable: info.variable ?? name, op: "prepend", detail: value });
     this.setVar(`${name}:prepend`, value, { ignore: true, parsing: true });
   }
 
   delVar(name: string, info: LogInfo = {}): void {
     this.changed(name);
-    this.record({ ...info, variable: info.variable ?? name, op: "del", detail: "" });
+    if (this.tracking) this.record({ ...info, variable: info.variable ?? name, op: "del", detail: "" });
     this.table.set(name, new Map());
     this.overridedata.delete(name);
     if (!name.includes(":")) return;
@@ -801,20 +806,23 @@ export class DataStore {
     if (!found || found.size === 0) return;
     const entry = this.makeShadowCopy(name);
     if (entry.has(flag)) {
-      this.record({ ...info, variable: info.variable ?? name, op: "delFlag", flag, detail: "" });
+      if (this.tracking)
+        this.record({ ...info, variable: info.variable ?? name, op: "delFlag", flag, detail: "" });
       entry.delete(flag);
       entry.delete(`_defaultval_flag_${flag}`);
     }
   }
 
   appendVarFlag(name: string, flag: string, value: string, info: LogInfo = {}): void {
-    this.record({ ...info, variable: info.variable ?? name, op: "append", flag, detail: value });
+    if (this.tracking)
+      this.record({ ...info, variable: info.variable ?? name, op: "append", flag, detail: value });
     const current = this.getVarFlag(name, flag, false) || "";
     this.setVarFlag(name, flag, current + value, { ignore: true });
   }
 
   prependVarFlag(name: string, flag: string, value: string, info: LogInfo = {}): void {
-    this.record({ ...info, variable: info.variable ?? name, op: "prepend", flag, detail: value });
+    if (this.tracking)
+      this.record({ ...info, variable: info.variable ?? name, op: "prepend", flag, detail: value });
     const current = this.getVarFlag(name, flag, false) || "";
     this.setVarFlag(name, flag, value + current, { ignore: true });
   }
@@ -824,7 +832,7 @@ export class DataStore {
     const entry = this.makeShadowCopy(name);
     for (const [k, v] of Object.entries(flags)) {
       if (k === "_content") continue;
-      this.record({ ...info, variable: info.variable ?? name, flag: k, detail: v });
+      if (this.tracking) this.record({ ...info, variable: info.variable ?? name, flag: k, detail: v });
       entry.set(k, v);
     }
   }
@@ -863,7 +871,7 @@ export class DataStore {
   delVarFlags(name: string, info: LogInfo = {}): void {
     this.changed(name);
     const entry = this.makeShadowCopy(name);
-    this.record({ ...info, variable: info.variable ?? name, op: "delete flags" });
+    if (this.tracking) this.record({ ...info, variable: info.variable ?? name, op: "delete flags" });
     if (entry.has("_content")) {
       this.table.set(name, new Map([["_content", entry.get("_content")]]));
     } else {
@@ -881,7 +889,7 @@ export class DataStore {
     const val = this.getVar(key, false, { parsing: true });
     if (val !== undefined) {
       if (this.tracking) this.history.renameVariable(key, newkey);
-      this.record({ ...info, variable: newkey, op: `rename from ${key}`, detail: val });
+      if (this.tracking) this.record({ ...info, variable: newkey, op: `rename from ${key}`, detail: val });
       this.setVar(newkey, val, { ignore: true, parsing: true });
       found = true;
     }
@@ -906,7 +914,7 @@ export class DataStore {
     }
     if (!found) return;
     if (newkey.includes(":") && val === undefined) this.updateOverrides(newkey);
-    this.record({ ...info, variable: key, op: "rename (to)", detail: newkey });
+    if (this.tracking) this.record({ ...info, variable: key, op: "rename (to)", detail: newkey });
     this.delVar(key, { ignore: true });
   }
 
@@ -950,6 +958,17 @@ export class DataStore {
       if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
     }
     return out;
+  }
+
+  /** The keys whose expanded `flag` is true, in keys() order (bb.build.tasksbetween's list of
+   * tasks). Only variables that have the flag (or its weak default) are expanded. */
+  keysWithFlag(flag: string): string[] {
+    const weak = `_defaultval_flag_${flag}`;
+    return this.keys().filter((k) => {
+      const entry = this.findVar(k);
+      if (!entry || !(entry.has(flag) || entry.has(weak))) return false;
+      return pyTruthy(this.getVarFlag(k, flag));
+    });
   }
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */

@@ -9,15 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PyodideInterface } from "pyodide";
 import type { PyCallable, PyProxy } from "pyodide/ffi";
-import {
-  DataStore,
-  FatalError,
-  type InlinePython,
-  PythonError,
-  pyStr,
-  pyTruthy,
-  SkipRecipe,
-} from "../data/index.js";
+import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
 import { loadPython } from "./loader.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
@@ -320,6 +312,7 @@ export class PythonRuntime implements InlinePython {
         this.stores.delete(id);
         if (d) this.ids.delete(d);
       },
+      getExpanded: (id: number, name: string) => out(this.store(id).getVar(name)),
       getVar: (id: number, name: string, expand: boolean, noweakdefault: boolean, parsing: boolean) =>
         out(this.store(id).getVar(name, expand, { noweakdefault, parsing })),
       getVarFlag: (id: number, name: string, flag: string, expand: boolean, noweakdefault: boolean) =>
@@ -336,9 +329,12 @@ export class PythonRuntime implements InlinePython {
         return [parse.value, [...parse.references]];
       },
       keys: (id: number) => this.store(id).keys(),
-      keysWithFlag: (id: number, flag: string) => {
-        const d = this.store(id);
-        return d.keys().filter((k) => pyTruthy(d.getVarFlag(k, flag)));
+      keysWithFlag: (id: number, flag: string) => this.store(id).keysWithFlag(flag),
+      anyItemEndsWith: (id: number, name: string, suffix: string) => {
+        const value = this.store(id).getVar(name, false);
+        if (value === undefined) return false;
+        if (!Array.isArray(value)) return null; // a Python object: Python looks itself
+        return value.some((item) => typeof item === "string" && item.endsWith(suffix));
       },
       localKeys: (id: number) => this.store(id).localKeys(),
       hasOverrides: (id: number, name: string) => this.store(id).hasOverrides(name),

@@ -184,3 +184,19 @@ test("keysWithReferences is keys() narrowed to names holding ${...}, in the same
   assert.deepEqual(copy.keysWithReferences(), []);
   assert.equal(copy.getVar("FILES:p-dev"), "again");
 });
+
+test("keysWithFlag keeps keys() order and BitBake's truth of the expanded flag", () => {
+  const d = store();
+  d.setVar("EMPTY", "");
+  d.setVarFlag("do_a", "task", "1");
+  d.setVarFlag("do_b", "task", "${EMPTY}");
+  d.setVarFlag("do_c", "_defaultval_flag_task", "1");
+  d.setVar("do_d", "no flag");
+  d.setVarFlag("do_e", "task", "${EMPTY}0");
+  const copy = d.createCopy();
+  copy.setVarFlag("do_f", "task", "1");
+  copy.delVar("do_a");
+  const expected = copy.keys().filter((k) => ["1", "0"].includes(String(copy.getVarFlag(k, "task"))));
+  assert.deepEqual(copy.keysWithFlag("task"), expected);
+  assert.deepEqual([...copy.keysWithFlag("task")].sort(), ["do_c", "do_e", "do_f"]);
+});

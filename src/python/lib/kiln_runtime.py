@@ -28,6 +28,8 @@ import bb  # noqa: E402
 import bb.utils  # noqa: E402
 
 _bridge = None  # set by attach()
+# The bridge functions metadata calls most, looked up once (each lookup crosses into JavaScript).
+_get_expanded = _get_var = _get_var_flag = _set_var = _set_var_flag = None
 
 # The names every piece of metadata Python sees as globals (BitBake's bb.utils context).
 _context = bb.utils.get_context()
@@ -36,8 +38,13 @@ _context.update({"os": os, "bb": bb, "time": time})
 
 def attach(bridge):
     """Connect to the JavaScript bridge (called once after start-up)."""
-    global _bridge
+    global _bridge, _get_expanded, _get_var, _get_var_flag, _set_var, _set_var_flag
     _bridge = bridge
+    _get_expanded = bridge.getExpanded
+    _get_var = bridge.getVar
+    _get_var_flag = bridge.getVarFlag
+    _set_var = bridge.setVar
+    _set_var_flag = bridge.setVarFlag
     bb._set_log_handler(_log)
     # BitBake makes `bb` and `os` builtins (its bb.build does, on import); OpenEmbedded's
     # libraries rely on it (lib/oe/patch.py uses bb without importing it).
@@ -84,6 +91,8 @@ def _plain_tree(value):
 def _to_js(value):
     """Lists and tuples of plain values (nested too, like __depends) travel as JavaScript arrays,
     sets of plain values as sets; anything else stays a Python object the datastore keeps."""
+    if type(value) is str:
+        return value
     if isinstance(value, (list, tuple)) and _plain_tree(value):
         from pyodide.ffi import to_js
         return to_js(value)
@@ -146,10 +155,12 @@ class DataSmart:
 
     # reading
     def getVar(self, var, expand=True, noweakdefault=False, parsing=False):
-        return _from_js(_bridge.getVar(self._h, var, bool(expand), bool(noweakdefault), bool(parsing)))
+        if expand and not noweakdefault and not parsing:
+            return _from_js(_get_expanded(self._h, var))
+        return _from_js(_get_var(self._h, var, bool(expand), bool(noweakdefault), bool(parsing)))
 
     def getVarFlag(self, var, flag, expand=True, noweakdefault=False, parsing=False):
-        return _from_js(_bridge.getVarFlag(self._h, var, flag, bool(expand), bool(noweakdefault)))
+        return _from_js(_get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault)))
 
     def getVarFlags(self, var, expand=False, internalflags=False):
         if expand is True or expand is False:
@@ -175,6 +186,11 @@ class DataSmart:
     def keys_with_flag(self, flag):
         """The keys whose expanded `flag` is true, in keys() order (one call, not one per key)."""
         return list(_bridge.keysWithFlag(self._h, flag).to_py())
+
+    def any_item_ends_with(self, var, suffix):
+        """Whether some item of the list held by `var` (unexpanded) ends with `suffix`; None
+        when the value is not a list kept in JavaScript."""
+        return _bridge.anyItemEndsWith(self._h, var, suffix)
 
     def localkeys(self):
         return iter(_bridge.localKeys(self._h).to_py())
@@ -218,10 +234,10 @@ class DataSmart:
 
     # writing
     def setVar(self, var, value, **loginfo):
-        _bridge.setVar(self._h, var, _to_js(value), "parsing" in loginfo, *_caller())
+        _set_var(self._h, var, _to_js(value), "parsing" in loginfo, *_caller())
 
     def setVarFlag(self, var, flag, value, **loginfo):
-        _bridge.setVarFlag(self._h, var, flag, _to_js(value), *_caller())
+        _set_var_flag(self._h, var, flag, _to_js(value), *_caller())
 
     def setVarFlags(self, var, flags, **loginfo):
         for k, v in flags.items():

@@ -34,6 +34,11 @@ def inherits_class(klass, d):
     """Whether a class named klass has been inherited: some path in __inherit_cache ends with
     "/<klass>.bbclass" (so classes/, classes-recipe/, classes-global/ and any layer count)."""
     needle = "/%s.bbclass" % klass
+    ends_with = getattr(d, "any_item_ends_with", None)
+    found = ends_with("__inherit_cache", needle) if ends_with is not None else None
+    if found is not None:
+        # kiln's datastore answered without copying the list into Python.
+        return found
     for path in d.getVar("__inherit_cache", False) or []:
         if path.endswith(needle):
             return True
