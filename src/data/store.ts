@@ -70,12 +70,28 @@ let expansionDepth = 0;
 /** The result of expanding one value: the value and the variables it referenced. */
 export class VariableParse {
   value: unknown;
-  references = new Set<string>();
-  /** Functions called from inline Python. */
-  execs = new Set<string>();
-  /** bb.utils.contains-style checks in inline Python: variable → items looked for. */
-  contains = new Map<string, Set<string>>();
   removes?: Set<string>;
+  // Made on first use: most values reference nothing and call no Python, and a parse computes
+  // hundreds of thousands of them.
+  private refs?: Set<string>;
+  private calls?: Set<string>;
+  private checks?: Map<string, Set<string>>;
+
+  /** Variables the value referenced. */
+  get references(): Set<string> {
+    this.refs ??= new Set();
+    return this.refs;
+  }
+  /** Functions called from inline Python. */
+  get execs(): Set<string> {
+    this.calls ??= new Set();
+    return this.calls;
+  }
+  /** bb.utils.contains-style checks in inline Python: variable → items looked for. */
+  get contains(): Map<string, Set<string>> {
+    this.checks ??= new Map();
+    return this.checks;
+  }
 
   constructor(
     readonly varname: string | null,

@@ -425,13 +425,11 @@ def register_handlers(handle):
     import bb.event
     d = wrap(handle)
     handlers = []
-    for name in d.getVar("__BBHANDLERS", False) or []:
-        filename = d.getVarFlag(name, "filename", False)
+    # One call for every handler's name, file, line, event mask and body.
+    for name, filename, lineno, mask, body in json.loads(_bridge.handlers(handle)):
         if not filename:
             bb.fatal("Undefined event handler function '%s'" % name)
-        lineno = int(d.getVarFlag(name, "lineno", False))
-        mask = (d.getVarFlag(name, "eventmask") or "").split()
-        handlers.append((name, d.getVar(name, False), mask, filename, lineno))
+        handlers.append((name, body, (mask or "").split(), filename, int(lineno)))
     bb.event.register_all(handlers, d)
 
 
