@@ -96,6 +96,8 @@ export class PythonRuntime implements InlinePython {
     if (process.env.KILN_DEV_PYLIB)
       pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
     const mod = pyodide.pyimport("kiln_runtime");
+    // A developer's aid: profile metadata Python and write the statistics at exit (with
+    // several parser threads each writes the file; use -j 1).
     if (process.env.KILN_PYPROFILE) {
       pyodide.runPython("import cProfile\n_kprof = cProfile.Profile()\n_kprof.enable()");
       process.on("exit", () =>
