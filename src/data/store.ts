@@ -7,10 +7,10 @@
 
 import { PY_WS, pySplit } from "../syntax/index.js";
 import { ExpansionError, FatalError, SkipRecipe } from "./errors.js";
+import { ExpansionCache } from "./expansion-cache.js";
 import { type LogInfo, VariableHistory } from "./history.js";
+import { type Entry, OverrideTable, VarTable } from "./tables.js";
 import { pyTruthy, shallowCopy } from "./values.js";
-
-type Entry = Map<string, unknown>;
 
 /** Evaluates `${@...}` code for the datastore (implemented by the embedded Python runtime). */
 export interface InlinePython {
@@ -99,78 +99,6 @@ export class VariableParse {
   ) {}
 }
 
-/**
- * A value computation in progress (a lookup whose expansion will be cached), collecting the
- * variables it reads so that the cache entry can be dropped when one of them changes. `deps` is
- * null once it read something not tracked by name (the list of keys, another datastore).
- */
-interface ReadFrame {
-  store: DataStore;
-  deps: Set<string> | null;
-}
-
-/** The computations in progress on this thread, innermost last. */
-const readFrames: ReadFrame[] = [];
-
-/** One level of the copy-on-write chain of variable tables. */
-class VarTable {
-  readonly own = new Map<string, Entry>();
-  /** The names in `own` that hold "${" (what expandKeys renames), in the same order. */
-  readonly namesWithReferences = new Set<string>();
-  constructor(readonly parent: VarTable | null) {}
-
-  set(name: string, entry: Entry): void {
-    if (!this.own.has(name) && name.includes("${")) this.namesWithReferences.add(name);
-    this.own.set(name, entry);
-  }
-
-  delete(name: string): void {
-    this.own.delete(name);
-    this.namesWithReferences.delete(name);
-  }
-
-  find(name: string): Entry | undefined {
-    for (let t: VarTable | null = this; t; t = t.parent) {
-      const e = t.own.get(name);
-      if (e !== undefined) return e;
-    }
-    return undefined;
-  }
-}
-
-/** Override data: for each variable, the override-suffixed names that may replace it. */
-class OverrideTable {
-  private readonly own = new Map<string, Array<[string, string]> | null>();
-  constructor(private readonly parent: OverrideTable | null) {}
-
-  get(name: string): Array<[string, string]> | undefined {
-    for (let t: OverrideTable | null = this; t; t = t.parent) {
-      const v = t.own.get(name);
-      if (v !== undefined) return v ?? undefined;
-    }
-    return undefined;
-  }
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-  set(name: string, list: Array<[string, string]>): void {
-    this.own.set(name, list);
-  }
-  delete(name: string): void {
-    this.own.set(name, null);
-  }
-  *names(): Generator<string> {
-    const seen = new Set<string>();
-    for (let t: OverrideTable | null = this; t; t = t.parent) {
-      for (const [k, v] of t.own) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-        if (v) yield k;
-      }
-    }
-  }
-}
-
 /** State shared by a datastore and all its copies. */
 interface Shared {
   python: InlinePython | null;
@@ -201,19 +129,8 @@ export class DataStore {
   private overrides: string[] | null = null;
   private overridesSet = new Set<string>();
   private inOverride = false;
-  /**
-   * Expanded values by cache name ("VAR" or "VAR[flag]"). BitBake empties its cache on every
-   * change; kiln drops only the entries that read the changed variable (directly or through
-   * other cached entries), which gives the same answers and keeps most of the cache through the
-   * many writes of finalisation.
-   */
-  private expandCache = new Map<string, VariableParse>();
-  /** For each variable name, the cache entries whose computation read it. */
-  private dependents = new Map<string, Set<string>>();
-  /** Cache entries that read something untracked: dropped on any change. */
-  private volatile = new Set<string>();
-  /** Counts changes, to notice a computation that changed the store while it ran. */
-  private changes = 0;
+  /** Expanded values, kept until a variable they read changes (see expansion-cache.ts). */
+  private expandCache = new ExpansionCache<VariableParse>();
   history: VariableHistory;
   tracking = false;
 
@@ -269,55 +186,11 @@ export class DataStore {
     return this.shared.reporter;
   }
 
-  /** Drop the whole expansion cache (the active overrides changed). */
-  private dropExpandCache(): void {
-    this.changes++;
-    this.expandCache.clear();
-    this.dependents.clear();
-    this.volatile.clear();
-  }
-
-  /** Variable `name` (or a flag of it) changed: drop the cached values that read it. */
+  /** Variable `name` (or a flag of it) changed: so did the names it overrides. */
   private changed(name: string): void {
-    this.changes++;
-    this.invalidate(name);
-    if (name.includes(":")) for (const [shortvar] of overrideSuffixes(name)) this.invalidate(shortvar);
-    if (this.volatile.size > 0) {
-      const all = [...this.volatile];
-      this.volatile.clear();
-      for (const c of all) this.dropEntry(c);
-    }
-  }
-
-  private invalidate(name: string): void {
-    const readers = this.dependents.get(name);
-    if (!readers) return;
-    this.dependents.delete(name);
-    for (const c of readers) this.dropEntry(c);
-  }
-
-  /** Drop one cache entry and, transitively, the entries computed from it. */
-  private dropEntry(cachename: string): void {
-    if (!this.expandCache.delete(cachename)) return;
-    this.invalidate(cachename);
-    // "VAR[flag]": readers of VAR may have read the flag.
-    const bracket = cachename.indexOf("[");
-    if (bracket !== -1) this.invalidate(cachename.slice(0, bracket));
-  }
-
-  /** The computation in progress (if any) read variable `name` of this store. */
-  private noteRead(name: string): void {
-    const top = readFrames[readFrames.length - 1];
-    if (top?.deps) {
-      if (top.store === this) top.deps.add(name);
-      else top.deps = null;
-    }
-  }
-
-  /** The computation in progress read something that is not a variable by name. */
-  private noteUntrackedRead(): void {
-    const top = readFrames[readFrames.length - 1];
-    if (top) top.deps = null;
+    const names = [name];
+    if (name.includes(":")) for (const [shortvar] of overrideSuffixes(name)) names.push(shortvar);
+    this.expandCache.changed(names);
   }
 
   /** Callers test `tracking` first, so that nothing is built for a history nobody keeps. */
@@ -383,7 +256,7 @@ export class DataStore {
       for (const r of found.references) parse.references.add(r);
       for (const e of found.execs) parse.execs.add(e);
       // Functions are variables too: redefining one must drop values computed by calling it.
-      for (const e of found.execs) this.noteRead(e);
+      for (const e of found.execs) this.expandCache.read(e);
       for (const [v, items] of Object.entries(found.contains)) {
         const set = parse.contains.get(v) ?? new Set<string>();
         parse.contains.set(v, set);
@@ -422,7 +295,7 @@ export class DataStore {
       }
       attempts.push(this.overrides);
       this.overridesSet = new Set(this.overrides);
-      this.dropExpandCache();
+      this.expandCache.clear();
       const again = String(this.getVar("OVERRIDES") || "").split(":");
       if (sameList(again, this.overrides)) return;
       this.overrides = again;
@@ -451,7 +324,7 @@ export class DataStore {
   }
 
   hasOverrides(name: string): boolean {
-    this.noteRead(name);
+    this.expandCache.read(name);
     return this.overridedata.has(name);
   }
 
@@ -475,7 +348,7 @@ export class DataStore {
       fresh = next;
     }
     this.overrides = null;
-    this.dropExpandCache();
+    this.expandCache.clear();
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -510,7 +383,7 @@ export class DataStore {
     parsing: boolean,
     wantParser: boolean,
   ): [unknown, VariableParse | null] {
-    this.noteRead(name);
+    this.expandCache.read(name);
     const cachename = flag === "_content" ? name : `${name}[${flag}]`;
     if (!noweakdefault) {
       const cached = this.expandCache.get(cachename);
@@ -522,36 +395,12 @@ export class DataStore {
     if (!(expand || wantParser) || noweakdefault) {
       return this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser);
     }
-    // The result will be cached: collect what computing it reads.
-    const frame: ReadFrame = { store: this, deps: new Set([name]) };
-    const changesBefore = this.changes;
-    readFrames.push(frame);
-    let result: [unknown, VariableParse | null];
-    try {
-      result = this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser);
-    } catch (e) {
-      // Whoever catches this failure depends on everything that led to it.
-      readFrames.pop();
-      this.noteUntrackedRead();
-      throw e;
-    }
-    readFrames.pop();
-    const parser = result[1];
-    if (parser) {
-      this.expandCache.set(cachename, parser);
-      // A value whose computation changed the store is kept until the next change, as BitBake
-      // (which empties its cache on any change) would keep it.
-      if (frame.deps && this.changes === changesBefore) {
-        for (const dep of frame.deps) {
-          const readers = this.dependents.get(dep);
-          if (readers) readers.add(cachename);
-          else this.dependents.set(dep, new Set([cachename]));
-        }
-      } else {
-        this.volatile.add(cachename);
-      }
-    }
-    return result;
+    return this.expandCache.compute(
+      cachename,
+      name,
+      () => this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser),
+      keepParser,
+    );
   }
 
   /** A lookup's value, computed from the variable tables (lookup() caches it). */
@@ -862,7 +711,7 @@ export class DataStore {
     expand: string[] | boolean = false,
     internal = false,
   ): Record<string, unknown> | undefined {
-    this.noteRead(name);
+    this.expandCache.read(name);
     const local = this.findVar(name);
     const flags: Record<string, unknown> = {};
     if (local && local.size > 0) {
@@ -947,14 +796,14 @@ export class DataStore {
 
   /** Names of variables defined in this store itself (not inherited from the one it copies). */
   localKeys(): string[] {
-    this.noteUntrackedRead();
+    this.expandCache.readUntracked();
     return [...this.table.own.keys()];
   }
 
   /** The names keys() yields that hold "${", in the same order (BitBake's expandKeys looks at
    * these only, and there are few of them among thousands of keys). */
   keysWithReferences(): string[] {
-    this.noteUntrackedRead();
+    this.expandCache.readUntracked();
     const deleted = new Set<string>();
     const result = new Set<string>();
     for (let t: VarTable | null = this.table; t; t = t.parent) {
@@ -989,7 +838,7 @@ export class DataStore {
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
   keys(): string[] {
-    this.noteUntrackedRead();
+    this.expandCache.readUntracked();
     const deleted = new Set<string>();
     const result = new Set<string>();
     for (let t: VarTable | null = this.table; t; t = t.parent) {
@@ -1057,6 +906,9 @@ export function expandKeys(d: DataStore): void {
     d.renameVar(key, ekey);
   }
 }
+
+/** What the expansion cache keeps of a lookup's result. */
+const keepParser = ([, parser]: [unknown, VariableParse | null]) => parser;
 
 /** Python's default string ordering (by code point). */
 export function pyCompare(a: string, b: string): number {

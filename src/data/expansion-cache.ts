@@ -1,0 +1,116 @@
+// The expanded values of one datastore, kept until a variable they read changes.
+//
+// BitBake empties a datastore's expansion cache on every change, and finalisation (anonymous
+// functions, event handlers) changes the store between nearly every pair of reads. Here every
+// computation of a value records the variables it reads (the datastore reports each read, from
+// ${...}, overrides, :append/:remove and inline Python alike), and a change drops only the values
+// that read the changed variable, directly or through other cached values. What cannot be
+// tracked by name falls back to BitBake's rule: a value that read the list of keys or another
+// datastore, or whose computation changed the store, is dropped on the next change of any kind.
+
+/** A computation in progress and the variable names it read (null: something untracked). */
+interface ReadFrame {
+  owner: ExpansionCache<unknown>;
+  deps: Set<string> | null;
+}
+
+/** The computations in progress on this thread, innermost last. */
+const frames: ReadFrame[] = [];
+
+export class ExpansionCache<V> {
+  /** Values by cache name: "VAR", or "VAR[flag]" for a flag. */
+  private readonly values = new Map<string, V>();
+  /** For each variable name, the cache names whose computation read it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Cache names dropped on any change. */
+  private readonly volatile = new Set<string>();
+  /** Counts changes, to notice a computation that changed the store while it ran. */
+  private changes = 0;
+
+  get(cachename: string): V | undefined {
+    return this.values.get(cachename);
+  }
+
+  /**
+   * Run `compute` for cache name `cachename` of variable `name`, recording what it reads, and
+   * keep the value `keep` picks from its result (nothing is kept for null).
+   */
+  compute<T>(cachename: string, name: string, compute: () => T, keep: (result: T) => V | null): T {
+    const frame: ReadFrame = { owner: this, deps: new Set([name]) };
+    const changesBefore = this.changes;
+    frames.push(frame);
+    let result: T;
+    try {
+      result = compute();
+    } catch (e) {
+      // Whoever catches this failure depends on everything that led to it.
+      frames.pop();
+      this.readUntracked();
+      throw e;
+    }
+    frames.pop();
+    const value = keep(result);
+    if (value === null) return result;
+    this.values.set(cachename, value);
+    if (frame.deps && this.changes === changesBefore) {
+      for (const dep of frame.deps) {
+        const readers = this.dependents.get(dep);
+        if (readers) readers.add(cachename);
+        else this.dependents.set(dep, new Set([cachename]));
+      }
+    } else {
+      this.volatile.add(cachename);
+    }
+    return result;
+  }
+
+  /** The computation in progress (if any) read variable `name` of this cache's datastore. */
+  read(name: string): void {
+    const top = frames[frames.length - 1];
+    if (top?.deps) {
+      if (top.owner === this) top.deps.add(name);
+      else top.deps = null;
+    }
+  }
+
+  /** The computation in progress read something that is not a variable by name. */
+  readUntracked(): void {
+    const top = frames[frames.length - 1];
+    if (top) top.deps = null;
+  }
+
+  /** These variables (or flags of them) changed: drop the values that read them. */
+  changed(names: Iterable<string>): void {
+    this.changes++;
+    for (const name of names) this.invalidate(name);
+    if (this.volatile.size > 0) {
+      const all = [...this.volatile];
+      this.volatile.clear();
+      for (const c of all) this.drop(c);
+    }
+  }
+
+  /** Drop everything (the active overrides changed). */
+  clear(): void {
+    this.changes++;
+    this.values.clear();
+    this.dependents.clear();
+    this.volatile.clear();
+  }
+
+  private invalidate(name: string): void {
+    const readers = this.dependents.get(name);
+    if (!readers) return;
+    this.dependents.delete(name);
+    for (const c of readers) this.drop(c);
+  }
+
+  /** Drop one value and, transitively, the values computed from it. */
+  private drop(cachename: string): void {
+    if (!this.values.delete(cachename)) return;
+    this.invalidate(cachename);
+    // "VAR[flag]": readers of VAR may have read the flag.
+    const bracket = cachename.indexOf("[");
+    if (bracket !== -1) this.invalidate(cachename.slice(0, bracket));
+  }
+}

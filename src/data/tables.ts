@@ -1,0 +1,64 @@
+// The tables behind a datastore: the copy-on-write chain of variables (each level holds what one
+// copy changed) and, per variable, the override-suffixed names that may replace its value.
+
+/** A variable: its flags by name ("_content" is the value; see store.ts). */
+export type Entry = Map<string, unknown>;
+
+/** One level of the copy-on-write chain of variable tables. */
+export class VarTable {
+  readonly own = new Map<string, Entry>();
+  /** The names in `own` that hold "${" (what expandKeys renames), in the same order. */
+  readonly namesWithReferences = new Set<string>();
+  constructor(readonly parent: VarTable | null) {}
+
+  set(name: string, entry: Entry): void {
+    if (!this.own.has(name) && name.includes("${")) this.namesWithReferences.add(name);
+    this.own.set(name, entry);
+  }
+
+  delete(name: string): void {
+    this.own.delete(name);
+    this.namesWithReferences.delete(name);
+  }
+
+  find(name: string): Entry | undefined {
+    for (let t: VarTable | null = this; t; t = t.parent) {
+      const e = t.own.get(name);
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  }
+}
+
+/** Override data: for each variable, the override-suffixed names that may replace it. */
+export class OverrideTable {
+  private readonly own = new Map<string, Array<[string, string]> | null>();
+  constructor(private readonly parent: OverrideTable | null) {}
+
+  get(name: string): Array<[string, string]> | undefined {
+    for (let t: OverrideTable | null = this; t; t = t.parent) {
+      const v = t.own.get(name);
+      if (v !== undefined) return v ?? undefined;
+    }
+    return undefined;
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  set(name: string, list: Array<[string, string]>): void {
+    this.own.set(name, list);
+  }
+  delete(name: string): void {
+    this.own.set(name, null);
+  }
+  *names(): Generator<string> {
+    const seen = new Set<string>();
+    for (let t: OverrideTable | null = this; t; t = t.parent) {
+      for (const [k, v] of t.own) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        if (v) yield k;
+      }
+    }
+  }
+}
