@@ -803,26 +803,10 @@ export class DataStore {
   /** The names keys() yields that hold "${", in the same order (BitBake's expandKeys looks at
    * these only, and there are few of them among thousands of keys). */
   keysWithReferences(): string[] {
-    this.expandCache.readUntracked();
-    const deleted = new Set<string>();
-    const result = new Set<string>();
-    for (let t: VarTable | null = this.table; t; t = t.parent) {
-      for (const k of t.namesWithReferences) {
-        if (deleted.has(k)) continue;
-        if (t.own.get(k)!.size === 0) {
-          deleted.add(k);
-          continue;
-        }
-        result.add(k);
-      }
-    }
-    this.needOverrides();
-    const out = [...result];
-    for (const name of this.overridedata.names()) {
-      if (!name.includes("${") || result.has(name)) continue;
-      if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
-    }
-    return out;
+    return this.visibleKeys(
+      (t) => t.namesWithReferences,
+      (name) => name.includes("${"),
+    );
   }
 
   /** The keys whose expanded `flag` is true, in keys() order (bb.build.tasksbetween's list of
@@ -838,13 +822,27 @@ export class DataStore {
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
   keys(): string[] {
+    return this.visibleKeys(
+      (t) => t.own.keys(),
+      () => true,
+    );
+  }
+
+  /**
+   * keys() narrowed: `namesIn` gives the names of one table level to look at, `wanted` says which
+   * names that only an active override makes visible count.
+   */
+  private visibleKeys(
+    namesIn: (t: VarTable) => Iterable<string>,
+    wanted: (name: string) => boolean,
+  ): string[] {
     this.expandCache.readUntracked();
     const deleted = new Set<string>();
     const result = new Set<string>();
     for (let t: VarTable | null = this.table; t; t = t.parent) {
-      for (const [k, entry] of t.own) {
+      for (const k of namesIn(t)) {
         if (deleted.has(k)) continue;
-        if (entry.size === 0) {
+        if (t.own.get(k)!.size === 0) {
           deleted.add(k);
           continue;
         }
@@ -853,13 +851,10 @@ export class DataStore {
     }
     this.needOverrides();
     const out = [...result];
-    const withOverrides = new Set<string>();
     for (const name of this.overridedata.names()) {
-      for (const [, o] of this.overridedata.get(name) ?? []) {
-        if (this.overrideActive(o)) withOverrides.add(name);
-      }
+      if (result.has(name) || !wanted(name)) continue;
+      if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
     }
-    for (const name of withOverrides) if (!result.has(name)) out.push(name);
     // BitBake also yields overridden names already listed a second time; callers de-duplicate.
     return out;
   }

@@ -55,11 +55,12 @@ def _mc_name(name, data):
     return "%s%s" % (mc.replace("-", "_"), name) if mc else name
 
 
-def _note_handler(name, data):
-    if data is not None:
-        names = data.getVar("__BBHANDLERS_MC") or set()
-        names.add(name)
-        data.setVar("__BBHANDLERS_MC", names)
+def _note_handlers(names, data):
+    """Add handler names to the datastore's __BBHANDLERS_MC (one read, one write)."""
+    if names and data is not None:
+        noted = data.getVar("__BBHANDLERS_MC") or set()
+        noted.update(names)
+        data.setVar("__BBHANDLERS_MC", noted)
 
 
 _compiled_handlers = {}
@@ -87,7 +88,7 @@ def register(name, handler, mask=None, filename=None, lineno=None, data=None):
     name = _mc_name(name, data)
     result, noted = _register(name, handler, mask, filename, lineno)
     if noted:
-        _note_handler(name, data)
+        _note_handlers([name], data)
     return result
 
 
@@ -122,10 +123,7 @@ def register_all(handlers, data):
         name = _mc_name(name, data)
         if _register(name, code, mask, filename, lineno)[1]:
             noted.append(name)
-    if noted and data is not None:
-        names = data.getVar("__BBHANDLERS_MC") or set()
-        names.update(noted)
-        data.setVar("__BBHANDLERS_MC", names)
+    _note_handlers(noted, data)
 
 
 def remove(name, handler, data=None):
