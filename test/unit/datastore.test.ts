@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  DataStore,
-  ExpansionError,
-  expandKeys,
-  type InlinePython,
-  type Reporter,
-} from "../../src/data/index.js";
-
-const quiet: Reporter = { warn: () => {}, error: () => {} };
-const store = () => DataStore.create({ reporter: quiet });
+import { ExpansionError, expandKeys, type InlinePython } from "../../src/data/index.js";
+import { store } from "../helpers/datastore.js";
 
 test("lazy expansion leaves unknown references literal and sees later values", () => {
   const d = store();
@@ -146,7 +138,7 @@ test("inline python is delegated, and code with unexpanded references is not run
       return `<${code}>`;
     },
   };
-  const d = DataStore.create({ reporter: quiet, python });
+  const d = store(python);
   d.setVar("X", "x");
   d.setVar("A", "${@f('${X}')}");
   d.setVar("B", "${@g('${MISSING}')}");

@@ -4,10 +4,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DataStore, type InlinePython, type Reporter } from "../../src/data/index.js";
-
-const quiet: Reporter = { warn: () => {}, error: () => {} };
-const store = (python?: InlinePython) => DataStore.create({ reporter: quiet, python });
+import type { InlinePython } from "../../src/data/index.js";
+import { store } from "../helpers/datastore.js";
 
 test("a value follows changes of what it references, directly and through other variables", () => {
   const d = store();
