@@ -192,6 +192,12 @@ export async function loadPython(opts: LoadOptions = {}, info?: LoadInfo): Promi
     }
   }
   mountHost(py);
+  // Pyodide does not write bytecode; without it every start compiles kiln's bb package and the
+  // layers' libraries (oe) again. Python's own cache, kept under kiln's cache directory (layers
+  // may be read-only), checked against each source's mtime and size as usual.
+  py.runPython(
+    `import sys\nsys.pycache_prefix = ${JSON.stringify(path.join(cacheDir, "pycache"))}\nsys.dont_write_bytecode = False`,
+  );
   // The environment of this process, not the one baked into the snapshot.
   py.globals.set("_kiln_env", JSON.stringify(process.env));
   py.runPython(
