@@ -803,10 +803,7 @@ export class DataStore {
   /** The names keys() yields that hold "${", in the same order (BitBake's expandKeys looks at
    * these only, and there are few of them among thousands of keys). */
   keysWithReferences(): string[] {
-    return this.visibleKeys(
-      (t) => t.namesWithReferences,
-      (name) => name.includes("${"),
-    );
+    return this.visibleKeys(true);
   }
 
   /** The keys whose expanded `flag` is true, in keys() order (bb.build.tasksbetween's list of
@@ -822,25 +819,16 @@ export class DataStore {
 
   /** Every variable name visible, as BitBake's iteration over a datastore yields them. */
   keys(): string[] {
-    return this.visibleKeys(
-      (t) => t.own.keys(),
-      () => true,
-    );
+    return this.visibleKeys(false);
   }
 
-  /**
-   * keys() narrowed: `namesIn` gives the names of one table level to look at, `wanted` says which
-   * names that only an active override makes visible count.
-   */
-  private visibleKeys(
-    namesIn: (t: VarTable) => Iterable<string>,
-    wanted: (name: string) => boolean,
-  ): string[] {
+  /** keys(), or only the names holding "${" (looked up in the tables' indexes of those). */
+  private visibleKeys(onlyWithReferences: boolean): string[] {
     this.expandCache.readUntracked();
     const deleted = new Set<string>();
     const result = new Set<string>();
     for (let t: VarTable | null = this.table; t; t = t.parent) {
-      for (const k of namesIn(t)) {
+      for (const k of onlyWithReferences ? t.namesWithReferences : t.own.keys()) {
         if (deleted.has(k)) continue;
         if (t.own.get(k)!.size === 0) {
           deleted.add(k);
@@ -851,8 +839,8 @@ export class DataStore {
     }
     this.needOverrides();
     const out = [...result];
-    for (const name of this.overridedata.names()) {
-      if (result.has(name) || !wanted(name)) continue;
+    for (const name of this.overridedata.names(onlyWithReferences)) {
+      if (result.has(name)) continue;
       if ((this.overridedata.get(name) ?? []).some(([, o]) => this.overrideActive(o))) out.push(name);
     }
     // BitBake also yields overridden names already listed a second time; callers de-duplicate.

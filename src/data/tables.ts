@@ -33,6 +33,8 @@ export class VarTable {
 /** Override data: for each variable, the override-suffixed names that may replace it. */
 export class OverrideTable {
   private readonly own = new Map<string, Array<[string, string]> | null>();
+  /** The names in `own` that hold "${" (see VarTable.namesWithReferences). */
+  private readonly namesWithReferences = new Set<string>();
   constructor(private readonly parent: OverrideTable | null) {}
 
   get(name: string): Array<[string, string]> | undefined {
@@ -46,18 +48,23 @@ export class OverrideTable {
     return this.get(name) !== undefined;
   }
   set(name: string, list: Array<[string, string]>): void {
-    this.own.set(name, list);
+    this.put(name, list);
   }
   delete(name: string): void {
-    this.own.set(name, null);
+    this.put(name, null);
   }
-  *names(): Generator<string> {
+  private put(name: string, list: Array<[string, string]> | null): void {
+    this.own.set(name, list);
+    if (name.includes("${")) this.namesWithReferences.add(name);
+  }
+  /** The variables that have overrides (only those whose names hold "${", if asked). */
+  *names(onlyWithReferences = false): Generator<string> {
     const seen = new Set<string>();
     for (let t: OverrideTable | null = this; t; t = t.parent) {
-      for (const [k, v] of t.own) {
+      for (const k of onlyWithReferences ? t.namesWithReferences : t.own.keys()) {
         if (seen.has(k)) continue;
         seen.add(k);
-        if (v) yield k;
+        if (t.own.get(k)) yield k;
       }
     }
   }

@@ -167,10 +167,17 @@ test("keysWithReferences is keys() narrowed to names holding ${...}, in the same
   copy.setVar("LATE_${PN}", "d");
   copy.delVarFlags("FILES:${PN}-dev");
   copy.setVar("FILES:${PN}-dev", "again");
+  // Override-only names added and removed in the copy.
+  copy.setVar("Z_${PN}:on", "z");
+  copy.setVar("W_${PN}:on", "w");
+  copy.delVar("W_${PN}:on");
   const expected = copy.keys().filter((k, i, all) => k.includes("${") && all.indexOf(k) === i);
   assert.deepEqual(copy.keysWithReferences(), expected);
   assert.ok(
-    expected.includes("X_${PN}") && !expected.includes("Y_${PN}") && !expected.includes("GONE_${PN}"),
+    expected.includes("X_${PN}") &&
+      expected.includes("Z_${PN}") &&
+      !expected.includes("Y_${PN}") &&
+      !expected.includes("GONE_${PN}"),
   );
   expandKeys(copy);
   assert.deepEqual(copy.keysWithReferences(), []);
