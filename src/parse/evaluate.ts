@@ -268,7 +268,7 @@ export class Evaluator {
       name = `__anon_${st.line}_${st.file.replace(/[/.+\-@%&~]/g, "_")}`;
       python = true;
       text = `def ${name}(d):\n${text}`;
-      this.python.insertMethod(name, text, st.file, st.line - st.body.length - 1);
+      this.python.insertMethod(name, text, st.file, st.line - st.body.length - 1, st);
       const anon = (d.getVar("__BBANONFUNCS", false) as string[] | undefined) ?? [];
       anon.push(name);
       d.setVar("__BBANONFUNCS", anon);
@@ -289,7 +289,7 @@ export class Evaluator {
   private definePython(st: PythonDef, d: DataStore): void {
     const text = st.body.join("\n");
     const offset = st.line - st.body.length - 1;
-    this.python.insertMethod(st.module, text, st.file, offset);
+    this.python.insertMethod(st.module, text, st.file, offset, st);
     d.setVarFlag(st.name, "func", 1);
     d.setVarFlag(st.name, "python", 1);
     d.setVar(st.name, text, { parsing: true, file: st.file, line: st.line });

@@ -31,6 +31,7 @@ interface RuntimeFunctions {
   evalInline: PyCallable;
   wrap: PyCallable;
   insertMethod: PyCallable;
+  insertCompiled: PyCallable;
   runAnonymous: PyCallable;
   execCode: PyCallable;
   addPylib: PyCallable;
@@ -88,6 +89,8 @@ export class PythonRuntime implements InlinePython {
   /** Words put before every program metadata Python runs (network namespace, fakeroot). */
   spawnPrefix: string[] = [];
   private readonly hostCalls = new Map<string, HostCall>();
+  /** For statements defining Python functions: where kiln_runtime keeps their compiled code. */
+  private readonly compiledMethods = new WeakMap<object, number>();
 
   private constructor(readonly pyodide: PyodideInterface) {
     pyodide.runPython(
@@ -116,6 +119,7 @@ export class PythonRuntime implements InlinePython {
       evalInline: get("eval_inline"),
       wrap: get("wrap"),
       insertMethod: get("insert_method"),
+      insertCompiled: get("insert_compiled"),
       runAnonymous: get("run_anonymous"),
       execCode: get("exec_code"),
       addPylib: get("add_pylib"),
@@ -206,9 +210,19 @@ export class PythonRuntime implements InlinePython {
     return this.call(this.fns.evalInline, code, varname ?? undefined, this.handle(d)) as string;
   }
 
-  /** Define functions (a `def` block or an anonymous function) in the shared Python context. */
-  insertMethod(name: string, text: string, file: string, lineOffset: number): void {
-    this.call(this.fns.insertMethod, name, text, file, lineOffset);
+  /**
+   * Define functions (a `def` block or an anonymous function) in the shared Python context.
+   * `source`, when given, is the statement that defines them: evaluated again (every recipe that
+   * inherits a class does), its code is neither sent nor compiled again.
+   */
+  insertMethod(name: string, text: string, file: string, lineOffset: number, source?: object): void {
+    const known = source ? this.compiledMethods.get(source) : undefined;
+    if (known !== undefined) {
+      this.call(this.fns.insertCompiled, known);
+      return;
+    }
+    const index = this.call(this.fns.insertMethod, name, text, file, lineOffset, source !== undefined);
+    if (source) this.compiledMethods.set(source, index as number);
   }
 
   /** Run the named anonymous functions, in order, with `d`. */

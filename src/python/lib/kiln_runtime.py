@@ -341,14 +341,28 @@ def eval_inline(code, varname, handle):
     return str(eval(compiled, scope, DataContext(d)))
 
 
-def insert_method(name, text, filename, lineno):
+def insert_method(name, text, filename, lineno, remember=False):
     """Define metadata functions (`def` blocks, anonymous functions) in the shared context.
-    Line numbers are kept by padding, so tracebacks point into the metadata file."""
-    compiled = _exec_cache.get(text)
+    Line numbers are kept by padding, so tracebacks point into the metadata file. With
+    `remember`, returns an index for insert_compiled() to define them again."""
+    key = (text, filename, lineno)
+    compiled = _exec_cache.get(key)
     if compiled is None:
         compiled = compile("\n" * int(lineno) + text, filename, "exec")
-        _exec_cache[text] = compiled
+        _exec_cache[key] = compiled
     exec(compiled, _context)
+    if remember:
+        _compiled_methods.append(compiled)
+        return len(_compiled_methods) - 1
+    return None
+
+
+_compiled_methods = []
+
+
+def insert_compiled(index):
+    """Define again the functions of an earlier insert_method(..., remember=True)."""
+    exec(_compiled_methods[index], _context)
 
 
 def run_anonymous(names, handle):
