@@ -32,6 +32,7 @@ interface RuntimeFunctions {
   wrap: PyCallable;
   insertMethod: PyCallable;
   insertCompiled: PyCallable;
+  callerLocation: PyCallable;
   runAnonymous: PyCallable;
   execCode: PyCallable;
   addPylib: PyCallable;
@@ -120,6 +121,7 @@ export class PythonRuntime implements InlinePython {
       wrap: get("wrap"),
       insertMethod: get("insert_method"),
       insertCompiled: get("insert_compiled"),
+      callerLocation: get("caller_location"),
       runAnonymous: get("run_anonymous"),
       execCode: get("exec_code"),
       addPylib: get("add_pylib"),
@@ -307,7 +309,12 @@ export class PythonRuntime implements InlinePython {
       return v;
     };
     const keep = (v: unknown): unknown => (v instanceof py.ffi.PyProxy ? (v as PyProxy).copy() : v);
-    const at = (file?: string, line?: number) => ({ file, line });
+    // Where a write from Python comes from, asked only when the datastore keeps history.
+    const at = (id: number): { file?: string; line?: number } => {
+      if (!this.store(id).tracking) return {};
+      const [file, line] = (this.fns.callerLocation() as string).split("\0");
+      return { file, line: Number(line) };
+    };
     return {
       log: (level: LogLevel, message: string) => this.log(level, message),
       spawn: (argv: unknown, cwd: string, envJson: string, input: Uint8Array) =>
@@ -371,26 +378,22 @@ export class PythonRuntime implements InlinePython {
       hasOverrides: (id: number, name: string) => this.store(id).hasOverrides(name),
       initVar: (id: number, name: string) => this.store(id).initVar(name),
       overrides: (id: number) => this.store(id).activeOverrides(),
-      setVar: (id: number, name: string, value: unknown, parsing: boolean, file?: string, line?: number) =>
-        this.store(id).setVar(name, keep(value), { ...at(file, line), parsing: parsing || undefined }),
-      setVarFlag: (id: number, name: string, flag: string, value: unknown, file?: string, line?: number) =>
-        this.store(id).setVarFlag(name, flag, keep(value), at(file, line)),
-      delVar: (id: number, name: string, file?: string, line?: number) =>
-        this.store(id).delVar(name, at(file, line)),
-      delVarFlag: (id: number, name: string, flag: string, file?: string, line?: number) =>
-        this.store(id).delVarFlag(name, flag, at(file, line)),
-      delVarFlags: (id: number, name: string, file?: string, line?: number) =>
-        this.store(id).delVarFlags(name, at(file, line)),
-      appendVar: (id: number, name: string, value: unknown, file?: string, line?: number) =>
-        this.store(id).appendVar(name, keep(value), at(file, line)),
-      prependVar: (id: number, name: string, value: unknown, file?: string, line?: number) =>
-        this.store(id).prependVar(name, keep(value), at(file, line)),
-      appendVarFlag: (id: number, name: string, flag: string, value: string, file?: string, line?: number) =>
-        this.store(id).appendVarFlag(name, flag, value, at(file, line)),
-      prependVarFlag: (id: number, name: string, flag: string, value: string, file?: string, line?: number) =>
-        this.store(id).prependVarFlag(name, flag, value, at(file, line)),
-      renameVar: (id: number, key: string, newkey: string, file?: string, line?: number) =>
-        this.store(id).renameVar(key, newkey, at(file, line)),
+      setVar: (id: number, name: string, value: unknown, parsing: boolean) =>
+        this.store(id).setVar(name, keep(value), { ...at(id), parsing: parsing || undefined }),
+      setVarFlag: (id: number, name: string, flag: string, value: unknown) =>
+        this.store(id).setVarFlag(name, flag, keep(value), at(id)),
+      delVar: (id: number, name: string) => this.store(id).delVar(name, at(id)),
+      delVarFlag: (id: number, name: string, flag: string) => this.store(id).delVarFlag(name, flag, at(id)),
+      delVarFlags: (id: number, name: string) => this.store(id).delVarFlags(name, at(id)),
+      appendVar: (id: number, name: string, value: unknown) =>
+        this.store(id).appendVar(name, keep(value), at(id)),
+      prependVar: (id: number, name: string, value: unknown) =>
+        this.store(id).prependVar(name, keep(value), at(id)),
+      appendVarFlag: (id: number, name: string, flag: string, value: string) =>
+        this.store(id).appendVarFlag(name, flag, value, at(id)),
+      prependVarFlag: (id: number, name: string, flag: string, value: string) =>
+        this.store(id).prependVarFlag(name, flag, value, at(id)),
+      renameVar: (id: number, key: string, newkey: string) => this.store(id).renameVar(key, newkey, at(id)),
       expandVarref: (id: number, variable: string) => this.store(id).expandVarref(variable),
       createCopy: (id: number) => this.handle(this.store(id).createCopy()),
       tracking: (id: number, on: boolean) => {

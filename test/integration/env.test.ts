@@ -32,6 +32,11 @@ test("kiln env TARGET shows each variable's history, exports and functions", () 
     /^python (__anon_\d+_\S*foo_1_0_bb) \(\) \{\ndef \1\(d\):\n {4}d\.setVar\("X", "1"\)\n\}$/m,
   );
   assert.ok(out.lastIndexOf("do_say() {") < out.indexOf("python show"), "shell functions come first");
+  // A write from metadata Python is located at its line in the recipe.
+  assert.ok(
+    out.includes(`# $X\n#   set ${dir.path("meta-test/recipes/foo_1.0.bb")}:10\n`),
+    "the anonymous function's setVar is located",
+  );
 });
 
 test("kiln env without a target shows the global configuration", () => {

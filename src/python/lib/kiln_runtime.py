@@ -10,6 +10,7 @@ located, user-facing messages.
 """
 
 import builtins
+import collections
 import copy
 import json
 import os
@@ -117,6 +118,10 @@ def _from_js(value):
 # ---- the datastore object ------------------------------------------------------------------
 
 _wrappers = weakref.WeakValueDictionary()
+# The latest `d` objects made, kept alive: JavaScript hands the same datastore over again and
+# again (every ${@...} of a recipe), and a `d` that died in between would cost a release and a
+# new handle each time.
+_recent_wrappers = collections.deque(maxlen=16)
 
 
 def wrap(handle):
@@ -125,6 +130,7 @@ def wrap(handle):
     if d is None:
         d = DataSmart(handle)
         _wrappers[handle] = d
+        _recent_wrappers.append(d)
     return d
 
 
@@ -234,10 +240,10 @@ class DataSmart:
 
     # writing
     def setVar(self, var, value, **loginfo):
-        _set_var(self._h, var, _to_js(value), "parsing" in loginfo, *_caller())
+        _set_var(self._h, var, _to_js(value), "parsing" in loginfo)
 
     def setVarFlag(self, var, flag, value, **loginfo):
-        _set_var_flag(self._h, var, flag, _to_js(value), *_caller())
+        _set_var_flag(self._h, var, flag, _to_js(value))
 
     def setVarFlags(self, var, flags, **loginfo):
         for k, v in flags.items():
@@ -245,28 +251,28 @@ class DataSmart:
                 self.setVarFlag(var, k, v)
 
     def delVar(self, var, **loginfo):
-        _bridge.delVar(self._h, var, *_caller())
+        _bridge.delVar(self._h, var)
 
     def delVarFlag(self, var, flag, **loginfo):
-        _bridge.delVarFlag(self._h, var, flag, *_caller())
+        _bridge.delVarFlag(self._h, var, flag)
 
     def delVarFlags(self, var, **loginfo):
-        _bridge.delVarFlags(self._h, var, *_caller())
+        _bridge.delVarFlags(self._h, var)
 
     def appendVar(self, var, value, **loginfo):
-        _bridge.appendVar(self._h, var, _to_js(value), *_caller())
+        _bridge.appendVar(self._h, var, _to_js(value))
 
     def prependVar(self, var, value, **loginfo):
-        _bridge.prependVar(self._h, var, _to_js(value), *_caller())
+        _bridge.prependVar(self._h, var, _to_js(value))
 
     def appendVarFlag(self, var, flag, value, **loginfo):
-        _bridge.appendVarFlag(self._h, var, flag, value, *_caller())
+        _bridge.appendVarFlag(self._h, var, flag, value)
 
     def prependVarFlag(self, var, flag, value, **loginfo):
-        _bridge.prependVarFlag(self._h, var, flag, value, *_caller())
+        _bridge.prependVarFlag(self._h, var, flag, value)
 
     def renameVar(self, key, newkey, **loginfo):
-        _bridge.renameVar(self._h, key, newkey, *_caller())
+        _bridge.renameVar(self._h, key, newkey)
 
     def expandVarref(self, variable, parents=False):
         _bridge.expandVarref(self._h, variable)
@@ -297,10 +303,12 @@ class _Parsed:
         self.contains = {}
 
 
-def _caller():
-    """File and line of the metadata code calling into the datastore, for variable history."""
+def caller_location():
+    """File and line of the metadata code writing to the datastore, for variable history.
+    JavaScript asks (only when history is kept) while the write is in progress: above this
+    frame is the DataSmart method that called into JavaScript, above that the metadata."""
     frame = sys._getframe(2)
-    return frame.f_code.co_filename, frame.f_lineno
+    return "%s\0%d" % (frame.f_code.co_filename, frame.f_lineno)
 
 
 # ---- running metadata code -----------------------------------------------------------------
