@@ -1,6 +1,8 @@
 // A pool of parser threads. Each thread loads its own Python and parses the configuration itself
-// (the same files give the same configuration; the pool checks the hashes agree), then takes
-// recipe files from a shared queue until none are left.
+// (the same files give the same configuration; the pool checks the hashes agree). The calling
+// thread, which has its configuration already, parses too while the threads start. Every
+// participant takes the next recipe file from one shared counter, so nobody waits for another
+// to hand out work.
 
 import { Worker } from "node:worker_threads";
 import type { RecipeInfo } from "./recipes.js";
@@ -19,10 +21,16 @@ export type JobResult =
   | { ok: true; job: Job; infos: RecipeInfo[]; deps: string[] }
   | { ok: false; job: Job; message: string };
 
+/** The claim counter: participants take job numbers from it with Atomics.add. */
+export function claimNext(counter: Int32Array): number {
+  return Atomics.add(counter, 0, 1);
+}
+
 export class ParserPool {
   private readonly workers: Worker[] = [];
   private readonly ready: Array<Promise<Worker>> = [];
 
+  /** Start `count` parser threads (they load Python and the configuration meanwhile). */
   constructor(
     count: number,
     init: WorkerInit,
@@ -50,37 +58,57 @@ export class ParserPool {
     }
   }
 
-  /** Parse every job; results arrive in completion order through `onResult`. */
-  async run(jobs: Job[], onResult: (r: JobResult) => void): Promise<void> {
-    let next = 0;
-    const drive = async (pending: Promise<Worker>): Promise<void> => {
-      const worker = await pending;
-      while (next < jobs.length) {
-        const id = next++;
-        const job = jobs[id];
-        const reply = await new Promise<WorkerReply>((resolve, reject) => {
-          worker.once("message", resolve);
-          worker.once("error", reject);
-          worker.postMessage({
-            type: "parse",
-            id,
-            mc: job.mc,
-            file: job.file,
-            appends: job.appends,
-            names: job.names,
-          } satisfies WorkerRequest);
+  /**
+   * Parse every job; results arrive in completion order through `onResult`. `local`, when
+   * given, parses a job in this thread, which then takes jobs like the threads do.
+   */
+  async run(jobs: Job[], onResult: (r: JobResult) => void, local?: (job: Job) => JobResult): Promise<void> {
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    let allTaken = () => {};
+    const taken = new Promise<null>((resolve) => {
+      allTaken = () => resolve(null);
+    });
+    const threadsDone = this.ready.map(async (pending) => {
+      // A thread still loading when every job is taken has nothing left to do.
+      const started = await Promise.race([
+        pending.then(
+          (worker) => ({ worker }),
+          (error) => ({ error }),
+        ),
+        taken,
+      ]);
+      if (started === null) return;
+      if ("error" in started) throw started.error;
+      const { worker } = started;
+      await new Promise<void>((resolve, reject) => {
+        worker.once("error", reject);
+        worker.on("message", (reply: WorkerReply) => {
+          if (reply.type === "result") {
+            for (const m of reply.messages) this.onMessage(m);
+            onResult({ ok: true, job: jobs[reply.id], infos: reply.infos as RecipeInfo[], deps: reply.deps });
+          } else if (reply.type === "failed") {
+            for (const m of reply.messages) this.onMessage(m);
+            onResult({ ok: false, job: jobs[reply.id], message: reply.message });
+          } else if (reply.type === "done") {
+            resolve();
+          }
         });
-        worker.removeAllListeners("error");
-        if (reply.type === "result") {
-          for (const m of reply.messages) this.onMessage(m);
-          onResult({ ok: true, job, infos: reply.infos as RecipeInfo[], deps: reply.deps });
-        } else if (reply.type === "failed") {
-          for (const m of reply.messages) this.onMessage(m);
-          onResult({ ok: false, job, message: reply.message });
-        }
+        worker.postMessage({ type: "parse", jobs, counter: counter.buffer } satisfies WorkerRequest);
+      });
+      worker.removeAllListeners("message");
+      worker.removeAllListeners("error");
+    });
+    // Wait for every thread, even after one failed, so that no result arrives after run().
+    const settled = Promise.allSettled(threadsDone);
+    if (local) {
+      for (let id = claimNext(counter); id < jobs.length; id = claimNext(counter)) {
+        onResult(local(jobs[id]));
+        // Let the threads' results in between (they do not wait for them).
+        await new Promise((resolve) => setImmediate(resolve));
       }
-    };
-    await Promise.all(this.ready.map(drive));
+      allTaken();
+    }
+    for (const r of await settled) if (r.status === "rejected") throw r.reason;
   }
 
   async close(): Promise<void> {

@@ -122,21 +122,23 @@ export async function parseAllRecipes(
     }
   };
   const threads = Math.max(1, Math.min(opts.jobs ?? os.availableParallelism(), todo.length));
-  if (todo.length <= (opts.inlineLimit ?? 8) || threads === 1) {
-    for (const job of todo) {
-      try {
-        const { infos, deps } = parseForTree(ev, configs.get(job.mc)!, job.file, job.appends, job.names);
-        take({ ok: true, job, infos, deps });
-      } catch (e) {
-        take({ ok: false, job, message: describeError(e) });
-      }
+  const parseHere = (job: Job): JobResult => {
+    try {
+      const { infos, deps } = parseForTree(ev, configs.get(job.mc)!, job.file, job.appends, job.names);
+      return { ok: true, job, infos, deps };
+    } catch (e) {
+      return { ok: false, job, message: describeError(e) };
     }
+  };
+  if (todo.length <= (opts.inlineLimit ?? 8) || threads === 1) {
+    for (const job of todo) take(parseHere(job));
   } else {
-    const pool = new ParserPool(threads, { cwd: opts.cwd, env: opts.env }, hashes, (m) =>
+    // This thread is one of the parsers: it starts at once, while the others load.
+    const pool = new ParserPool(threads - 1, { cwd: opts.cwd, env: opts.env }, hashes, (m) =>
       process.stderr.write(`${m}\n`),
     );
     try {
-      await pool.run(todo, take);
+      await pool.run(todo, take, parseHere);
     } finally {
       await pool.close();
     }

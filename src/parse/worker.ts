@@ -1,5 +1,6 @@
-// A parser thread: its own embedded Python and its own copy of the configuration, parsing the
-// recipe files the main thread sends and answering with what provider selection needs.
+// A parser thread: its own embedded Python and its own copy of the configuration, parsing recipe
+// files from the list the main thread sends (taking each from the shared counter) and answering
+// with what provider selection needs.
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reporter } from "../data/index.js";
@@ -7,20 +8,20 @@ import { PythonRuntime } from "../python/index.js";
 import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
+import { claimNext, type Job } from "./pool.js";
 import { parseForTree } from "./recipes.js";
 import { configurationHashes, type ThreadInit, threadConfigurations } from "./thread-config.js";
 
 export type WorkerInit = ThreadInit;
 
-export type WorkerRequest =
-  | { type: "parse"; id: number; mc: string; file: string; appends: string[]; names?: string[] }
-  | { type: "exit" };
+export type WorkerRequest = { type: "parse"; jobs: Job[]; counter: SharedArrayBuffer } | { type: "exit" };
 
 export type WorkerReply =
   | { type: "ready"; configHashes: Record<string, string> }
   | { type: "init-failed"; message: string }
   | { type: "result"; id: number; infos: unknown[]; deps: string[]; messages: string[] }
-  | { type: "failed"; id: number; message: string; messages: string[] };
+  | { type: "failed"; id: number; message: string; messages: string[] }
+  | { type: "done" };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -52,20 +53,20 @@ async function main(): Promise<void> {
       port.close();
       return;
     }
-    try {
-      const config = configs.get(req.mc);
-      if (!config) throw new Error(`kiln internal error: unknown multiconfig '${req.mc}'`);
-      const { infos, deps } = parseForTree(ev, config, req.file, req.appends, req.names);
-      port.postMessage({ type: "result", id: req.id, infos, deps, messages } satisfies WorkerReply);
-    } catch (e) {
-      port.postMessage({
-        type: "failed",
-        id: req.id,
-        message: describeError(e),
-        messages,
-      } satisfies WorkerReply);
+    const counter = new Int32Array(req.counter);
+    for (let id = claimNext(counter); id < req.jobs.length; id = claimNext(counter)) {
+      const job = req.jobs[id];
+      try {
+        const config = configs.get(job.mc);
+        if (!config) throw new Error(`kiln internal error: unknown multiconfig '${job.mc}'`);
+        const { infos, deps } = parseForTree(ev, config, job.file, job.appends, job.names);
+        port.postMessage({ type: "result", id, infos, deps, messages } satisfies WorkerReply);
+      } catch (e) {
+        port.postMessage({ type: "failed", id, message: describeError(e), messages } satisfies WorkerReply);
+      }
+      messages = [];
     }
-    messages = [];
+    port.postMessage({ type: "done" } satisfies WorkerReply);
   });
 }
 
