@@ -159,7 +159,7 @@ export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<str
   for (const [mc, d] of all) {
     d.renameVar("__depends", "__base_depends");
     d.setVar("__bbclasstype", "recipe");
-    result.set(mc, { data: d.createCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc, layers });
+    result.set(mc, { data: d.compactCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc, layers });
   }
   return result;
 }

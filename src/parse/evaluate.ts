@@ -211,19 +211,14 @@ export class Evaluator {
 
   private assign(st: Assign, d: DataStore): void {
     const key = st.name;
-    const info = { variable: key, file: st.file, line: st.line };
-    if (st.exported) d.setVarFlag(key, "export", 1, { ...info, op: "exported" });
-    const current = () =>
-      st.flag !== undefined
-        ? d.getVarFlag(key, st.flag, false, { noweakdefault: true })
-        : d.getVar(key, false, { noweakdefault: true, parsing: true });
-    const str = (v: unknown) => (v ? String(v) : "");
+    if (st.exported)
+      d.setVarFlag(key, "export", 1, { variable: key, file: st.file, line: st.line, op: "exported" });
     let op = "set";
     let val: unknown;
     switch (st.op) {
       case "?=":
         op = "set?";
-        val = current();
+        val = currentValue(st, d);
         if (val === undefined) val = st.value;
         break;
       case ":=":
@@ -232,32 +227,32 @@ export class Evaluator {
         break;
       case "+=":
         op = "append";
-        val = `${str(current())} ${st.value}`;
+        val = `${asText(currentValue(st, d))} ${st.value}`;
         break;
       case "=+":
         op = "prepend";
-        val = `${st.value} ${str(current())}`;
+        val = `${st.value} ${asText(currentValue(st, d))}`;
         break;
       case ".=":
         op = "postdot";
-        val = `${str(current())}${st.value}`;
+        val = `${asText(currentValue(st, d))}${st.value}`;
         break;
       case "=.":
         op = "predot";
-        val = `${st.value}${str(current())}`;
+        val = `${st.value}${asText(currentValue(st, d))}`;
         break;
       default:
         val = st.value;
     }
-    if (/:append|:remove|:prepend/.test(key) && ["append", "prepend", "postdot", "predot"].includes(op)) {
+    if (op !== "set" && op !== "set?" && op !== "immediate" && /:append|:remove|:prepend/.test(key)) {
       this.diagnostics.warn(`${key} ${st.op} is not a recommended operator combination, please replace it.`);
     }
     let flag: string | undefined;
     if (st.flag !== undefined) flag = st.op === "??=" ? `_defaultval_flag_${st.flag}` : st.flag;
     else if (st.op === "??=") flag = "_defaultval";
-    const log = { ...info, op, detail: st.value };
-    if (flag) d.setVarFlag(key, flag, val, log);
-    else d.setVar(key, val, { ...log, parsing: true });
+    const { file, line, value: detail } = st;
+    if (flag) d.setVarFlag(key, flag, val, { variable: key, file, line, op, detail });
+    else d.setVar(key, val, { variable: key, file, line, op, detail, parsing: true });
   }
 
   private defineFunction(st: FunctionDef, d: DataStore): void {
@@ -494,4 +489,15 @@ function fileStamp(file: string): unknown {
 function sameStamp(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
   return a === b;
+}
+
+/** The value an assignment operator combines with (weak defaults do not count, as in BitBake). */
+function currentValue(st: Assign, d: DataStore): unknown {
+  return st.flag !== undefined
+    ? d.getVarFlag(st.name, st.flag, false, { noweakdefault: true })
+    : d.getVar(st.name, false, { noweakdefault: true, parsing: true });
+}
+
+function asText(v: unknown): string {
+  return v ? String(v) : "";
 }

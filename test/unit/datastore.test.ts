@@ -199,3 +199,42 @@ test("keysWithFlag keeps keys() order and BitBake's truth of the expanded flag",
   assert.deepEqual(copy.keysWithFlag("task"), expected);
   assert.deepEqual([...copy.keysWithFlag("task")].sort(), ["do_c", "do_e", "do_f"]);
 });
+
+test("compactCopy sees what createCopy sees, in the same key order, and keeps its changes to itself", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "on:more");
+  d.setVar("A", "1");
+  d.setVar("B", "${A}-b");
+  d.setVar("GONE", "x");
+  d.setVar("C:append:on", " appended");
+  d.setVar("D:on", "conditional");
+  let level = d.createCopy();
+  level.setVar("A", "2");
+  level.delVar("GONE");
+  level.setVar("E_${A}", "e");
+  level.setVarFlag("B", "doc", "a flag");
+  level.setVar("C", "c", { parsing: true });
+  level = level.createCopy();
+  level.setVar("F:more", "f");
+  level.setVar("D", "plain", { parsing: true });
+
+  const chained = level.createCopy();
+  const compact = level.compactCopy();
+  assert.deepEqual(compact.keys(), chained.keys());
+  assert.deepEqual(compact.keysWithReferences(), chained.keysWithReferences());
+  for (const k of chained.keys()) {
+    assert.deepEqual(compact.getVar(k), chained.getVar(k), k);
+    assert.deepEqual(compact.getVarFlags(k), chained.getVarFlags(k), k);
+  }
+  assert.equal(compact.getVar("GONE"), undefined);
+  assert.equal(compact.getVar("C"), "c appended");
+  assert.equal(compact.getVar("D"), "conditional");
+
+  compact.setVar("A", "changed");
+  compact.appendVar("C", " more");
+  compact.setVarFlag("B", "doc", "changed too");
+  assert.equal(level.getVar("B"), "2-b");
+  assert.equal(level.getVar("C"), "c appended");
+  assert.equal(level.getVarFlag("B", "doc"), "a flag");
+  assert.equal(compact.getVar("B"), "changed-b");
+});
