@@ -51,6 +51,12 @@ const PRELOAD = [
   "base64",
   "binascii",
   "uuid",
+  // Imported by kiln's bb package and OpenEmbedded's libraries: from Pyodide's zipped standard
+  // library they would be compiled from source at every start (no bytecode is kept in the zip).
+  "urllib.parse",
+  "ipaddress",
+  "netrc",
+  "pkgutil",
 ];
 
 /** Host directories left out: device and kernel pseudo-filesystems. */
