@@ -352,13 +352,23 @@ export class PythonRuntime implements InlinePython {
         return [parse.value, [...parse.references]];
       },
       keys: (id: number) => this.store(id).keys(),
-      // For register_handlers: [name, filename, lineno, eventmask (expanded), body] of each
-      // handler in __BBHANDLERS, as JSON (one crossing instead of four per handler).
-      handlers: (id: number) => {
+      // For register_handlers: [name, whether it has a file] of each handler in __BBHANDLERS
+      // (each event mask expanded, as BitBake expands them all), then [name, filename, lineno,
+      // eventmask (expanded), body] of those Python has not registered yet, as JSON.
+      handlerNames: (id: number) => {
         const d = this.store(id);
         const names = (d.getVar("__BBHANDLERS", false) as string[] | undefined) ?? [];
         return JSON.stringify(
-          names.map((name) => [
+          names.map((name) => {
+            d.getVarFlag(name, "eventmask");
+            return [name, Boolean(d.getVarFlag(name, "filename", false))];
+          }),
+        );
+      },
+      handlers: (id: number, namesJson: string) => {
+        const d = this.store(id);
+        return JSON.stringify(
+          (JSON.parse(namesJson) as string[]).map((name) => [
             name,
             d.getVarFlag(name, "filename", false) ?? null,
             d.getVarFlag(name, "lineno", false) ?? null,

@@ -446,13 +446,21 @@ def register_handlers(handle):
     configuration and at each recipe's finalisation)."""
     import bb.event
     d = wrap(handle)
-    handlers = []
-    # One call for every handler's name, file, line, event mask and body.
-    for name, filename, lineno, mask, body in json.loads(_bridge.handlers(handle)):
-        if not filename:
+    # Most handlers (the configuration's) are registered already: only the others' code and
+    # details cross over, in one call.
+    names = []
+    for name, located in json.loads(_bridge.handlerNames(handle)):
+        if not located:
             bb.fatal("Undefined event handler function '%s'" % name)
-        handlers.append((name, body, (mask or "").split(), filename, int(lineno)))
-    bb.event.register_all(handlers, d)
+        names.append(name)
+    prefix = bb.event.mc_prefix(d)
+    known = bb.event.get_handlers()
+    fresh = [name for name in names if prefix + name not in known]
+    details = {}
+    if fresh:
+        for name, filename, lineno, mask, body in json.loads(_bridge.handlers(handle, json.dumps(fresh))):
+            details[name] = (body, (mask or "").split(), filename, int(lineno))
+    bb.event.register_all([(name,) + details.get(name, (None, None, None, None)) for name in names], d)
 
 
 def fire_event(name, args, handle):

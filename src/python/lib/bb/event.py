@@ -50,9 +50,14 @@ def set_eventfilter(func):
     _eventfilter = func
 
 
-def _mc_name(name, data):
+def mc_prefix(data):
+    """What handler names of the datastore's multiconfig are prefixed with ("" for the default)."""
     mc = data.getVar("BB_CURRENT_MC") if data is not None else None
-    return "%s%s" % (mc.replace("-", "_"), name) if mc else name
+    return mc.replace("-", "_") if mc else ""
+
+
+def _mc_name(name, data):
+    return mc_prefix(data) + name
 
 
 def _note_handlers(names, data):
@@ -117,10 +122,12 @@ def _register(name, handler, mask, filename, lineno):
 
 def register_all(handlers, data):
     """Register several (name, code, mask, filename, lineno) handlers for datastore `data`,
-    noting them in __BBHANDLERS_MC with one write rather than one per handler."""
+    noting them in __BBHANDLERS_MC with one write rather than one per handler. The code of a
+    handler registered already may be None."""
+    prefix = mc_prefix(data)
     noted = []
     for name, code, mask, filename, lineno in handlers:
-        name = _mc_name(name, data)
+        name = prefix + name
         if _register(name, code, mask, filename, lineno)[1]:
             noted.append(name)
     _note_handlers(noted, data)
