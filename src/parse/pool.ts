@@ -71,7 +71,8 @@ export class ParserPool {
    * given, parses a job in this thread, which then takes jobs like the threads do.
    */
   async run(jobs: Job[], onResult: (r: JobResult) => void, local?: (job: Job) => JobResult): Promise<void> {
-    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const shared = new SharedArrayBuffer(4);
+    const counter = new Int32Array(shared);
     let allTaken = () => {};
     const taken = new Promise<null>((resolve) => {
       allTaken = () => resolve(null);
@@ -87,24 +88,7 @@ export class ParserPool {
       ]);
       if (started === null) return;
       if ("error" in started) throw started.error;
-      const { worker } = started;
-      await new Promise<void>((resolve, reject) => {
-        worker.once("error", reject);
-        worker.on("message", (reply: WorkerReply) => {
-          if (reply.type === "result") {
-            for (const m of reply.messages) this.onMessage(m);
-            onResult({ ok: true, job: jobs[reply.id], infos: reply.infos as RecipeInfo[], deps: reply.deps });
-          } else if (reply.type === "failed") {
-            for (const m of reply.messages) this.onMessage(m);
-            onResult({ ok: false, job: jobs[reply.id], message: reply.message });
-          } else if (reply.type === "done") {
-            resolve();
-          }
-        });
-        worker.postMessage({ type: "parse", jobs, counter: counter.buffer } satisfies WorkerRequest);
-      });
-      worker.removeAllListeners("message");
-      worker.removeAllListeners("error");
+      await this.parseIn(started.worker, jobs, shared, onResult);
     });
     // Wait for every thread, even after one failed, so that no result arrives after run().
     const settled = Promise.allSettled(threadsDone);
@@ -117,6 +101,33 @@ export class ParserPool {
       allTaken();
     }
     for (const r of await settled) if (r.status === "rejected") throw r.reason;
+  }
+
+  /** Let `worker` take jobs from the counter in `shared` until none are left, passing on its
+   * results. */
+  private async parseIn(
+    worker: Worker,
+    jobs: Job[],
+    shared: SharedArrayBuffer,
+    onResult: (r: JobResult) => void,
+  ): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.on("message", (reply: WorkerReply) => {
+        if (reply.type === "result") {
+          for (const m of reply.messages) this.onMessage(m);
+          onResult({ ok: true, job: jobs[reply.id], infos: reply.infos as RecipeInfo[], deps: reply.deps });
+        } else if (reply.type === "failed") {
+          for (const m of reply.messages) this.onMessage(m);
+          onResult({ ok: false, job: jobs[reply.id], message: reply.message });
+        } else if (reply.type === "done") {
+          resolve();
+        }
+      });
+      worker.postMessage({ type: "parse", jobs, counter: shared } satisfies WorkerRequest);
+    });
+    worker.removeAllListeners("message");
+    worker.removeAllListeners("error");
   }
 
   async close(): Promise<void> {
