@@ -5,6 +5,16 @@
 
 import { runThroughServer } from "../server/index.js";
 
+// A reader that stops early (`kiln layers show-recipes | head`) closes the pipe: stop quietly
+// with the status a process killed by SIGPIPE has, as other command-line tools do.
+const EXIT_BROKEN_PIPE = 128 + 13;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT_BROKEN_PIPE);
+    throw e;
+  });
+}
+
 const args = process.argv.slice(2);
 if (args[0] !== "server" && !process.env.KILN_NO_SERVER) {
   const code = await runThroughServer({ argv: args, cwd: process.cwd(), env: process.env });

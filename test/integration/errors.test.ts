@@ -2,8 +2,9 @@
 // stack trace.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, test } from "node:test";
-import { BuildDir } from "../helpers/builddir.js";
+import { BuildDir, KILN } from "../helpers/builddir.js";
 
 const dirs: BuildDir[] = [];
 after(() => {
@@ -113,4 +114,17 @@ test("bb.fatal in anonymous Python is reported once, at the calling line", () =>
   );
   assert.ok(stderr.includes(`${dir.path("meta-test/recipes/foo_1.0.bb")}:2: not buildable here`), stderr);
   assert.equal(stderr.match(/not buildable here/g)?.length, 1);
+});
+
+test("a reader that stops early ends kiln quietly, with SIGPIPE's status", () => {
+  const dir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": "" });
+  dirs.push(dir);
+  // `true` exits without reading, so every write kiln makes finds the pipe closed.
+  const r = spawnSync("bash", ["-c", `set -o pipefail; "${KILN}" layers show-recipes | true`], {
+    cwd: dir.dir,
+    encoding: "utf8",
+    env: { ...process.env, KILN_NO_SERVER: "1" },
+  });
+  assert.equal(r.status, 141, r.stderr);
+  assert.doesNotMatch(r.stderr, /EPIPE|^\s+at .+:\d+:\d+\)?$/m, "no error and no stack trace");
 });
