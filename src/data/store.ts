@@ -165,15 +165,7 @@ export class DataStore {
 
   /** A copy that sees this store's variables and records its own changes separately. */
   createCopy(): DataStore {
-    const copy = new DataStore(
-      this.shared,
-      new VarTable(this.table),
-      new OverrideTable(this.overridedata),
-      new Set(this.overridevars),
-      this.history.copy(),
-    );
-    copy.tracking = this.tracking;
-    return copy;
+    return this.copyOver(this.table, this.overridedata);
   }
 
   /**
@@ -183,21 +175,15 @@ export class DataStore {
    * configuration): its later changes are not seen by the copy.
    */
   compactCopy(): DataStore {
-    const flat = new VarTable(null);
-    const seen = new Set<string>();
-    for (let t: VarTable | null = this.table; t; t = t.parent) {
-      for (const [name, entry] of t.own) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        if (entry.size > 0) flat.set(name, entry);
-      }
-    }
-    const flatOverrides = new OverrideTable(null);
-    for (const name of this.overridedata.names()) flatOverrides.set(name, this.overridedata.get(name)!);
+    return this.copyOver(this.table.flattened(), this.overridedata.flattened());
+  }
+
+  /** A copy whose own (empty) tables lie over `table` and `overridedata`. */
+  private copyOver(table: VarTable, overridedata: OverrideTable): DataStore {
     const copy = new DataStore(
       this.shared,
-      new VarTable(flat),
-      new OverrideTable(flatOverrides),
+      new VarTable(table),
+      new OverrideTable(overridedata),
       new Set(this.overridevars),
       this.history.copy(),
     );

@@ -28,6 +28,21 @@ export class VarTable {
     }
     return undefined;
   }
+
+  /** One level holding what this chain shows (deleted names left out), in the order a walk from
+   * this level down first meets each name. The entries are shared, not copied. */
+  flattened(): VarTable {
+    const flat = new VarTable(null);
+    const seen = new Set<string>();
+    for (let t: VarTable | null = this; t; t = t.parent) {
+      for (const [name, entry] of t.own) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        if (entry.size > 0) flat.set(name, entry);
+      }
+    }
+    return flat;
+  }
 }
 
 /** Override data: for each variable, the override-suffixed names that may replace it. */
@@ -57,6 +72,13 @@ export class OverrideTable {
     this.own.set(name, list);
     if (name.includes("${")) this.namesWithReferences.add(name);
   }
+  /** One level holding what this chain shows, in names() order (the lists are shared). */
+  flattened(): OverrideTable {
+    const flat = new OverrideTable(null);
+    for (const name of this.names()) flat.set(name, this.get(name)!);
+    return flat;
+  }
+
   /** The variables that have overrides (only those whose names hold "${", if asked). */
   *names(onlyWithReferences = false): Generator<string> {
     const seen = new Set<string>();
