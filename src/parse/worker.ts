@@ -14,7 +14,8 @@ import { configurationHashes, type ThreadInit, threadConfigurations } from "./th
 
 export type WorkerInit = ThreadInit;
 
-export type WorkerRequest = { type: "parse"; jobs: Job[]; counter: SharedArrayBuffer } | { type: "exit" };
+/** The pool ends a thread with terminate(); the one request is the list of jobs to take from. */
+export type WorkerRequest = { type: "parse"; jobs: Job[]; counter: SharedArrayBuffer };
 
 export type WorkerReply =
   | { type: "ready"; configHashes: Record<string, string> }
@@ -49,10 +50,6 @@ async function main(): Promise<void> {
   messages = [];
   port.postMessage({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
   port.on("message", (req: WorkerRequest) => {
-    if (req.type === "exit") {
-      port.close();
-      return;
-    }
     const counter = new Int32Array(req.counter);
     for (let id = claimNext(counter); id < req.jobs.length; id = claimNext(counter)) {
       const job = req.jobs[id];
