@@ -1,10 +1,17 @@
-// A pool of parser threads. Each thread loads its own Python and parses the configuration itself
-// (the same files give the same configuration; the pool checks the hashes agree). The calling
-// thread, which has its configuration already, parses too while the threads start. Every
-// participant takes the next recipe file from one shared counter, so nobody waits for another
-// to hand out work.
+// A pool of parsers. Each loads its own Python and parses the configuration itself (the same
+// files give the same configuration; the pool checks the hashes agree). The calling thread,
+// which has its configuration already, parses too while the others start. Every participant
+// takes the next recipe file from one shared counter, so nobody waits for another to hand out
+// work.
+// With kiln's native Python (one interpreter per process) the parsers are child processes and
+// the counter lives in a small shared file; with Pyodide they are threads sharing memory.
 
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { claimFromFile, nativeEnabled } from "../python/engine.js";
 import type { RecipeInfo } from "./recipes.js";
 import { sameConfigurationHashes } from "./thread-config.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
@@ -21,19 +28,83 @@ export type JobResult =
   | { ok: true; job: Job; infos: RecipeInfo[]; deps: string[] }
   | { ok: false; job: Job; message: string };
 
-/** The claim counter: participants take job numbers from it with Atomics.add. */
-export function claimNext(counter: Int32Array): number {
-  return Atomics.add(counter, 0, 1);
+/** The shared job counter: memory shared by threads, or a file shared by processes. */
+export type Counter = SharedArrayBuffer | string;
+
+/** Take the next job number from the counter. */
+export function claimNext(counter: Counter): number {
+  return typeof counter === "string" ? claimFromFile(counter) : Atomics.add(new Int32Array(counter), 0, 1);
 }
 
-/** Young generation of a parser thread: three 64 MB semi-spaces, as --max-semi-space-size=64. */
+/** Young generation of a parser: three 64 MB semi-spaces (--max-semi-space-size=64). */
 const YOUNG_GENERATION_MB = 192;
 
-export class ParserPool {
-  private readonly workers: Worker[] = [];
-  private readonly ready: Array<Promise<Worker>> = [];
+/** One parser thread or process, as the pool talks to it. */
+interface Parser {
+  post(req: WorkerRequest): void;
+  /** Listen to its replies (replacing an earlier listener); `failed` when it fails or dies. */
+  listen(reply: (r: WorkerReply) => void, failed: (e: Error) => void): void;
+  stop(): Promise<void>;
+}
 
-  /** Start `count` parser threads (they load Python and the configuration meanwhile). */
+function startThread(init: WorkerInit): Parser {
+  const worker = new Worker(new URL("./worker.js", import.meta.url), {
+    workerData: init,
+    // A parse allocates fast and keeps much of it: a larger young generation means fewer,
+    // cheaper collections (bin/kiln gives the main thread the same).
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+  });
+  return {
+    post: (req) => worker.postMessage(req),
+    listen: (reply, failed) => {
+      worker.removeAllListeners("message").removeAllListeners("error");
+      worker.on("message", reply);
+      worker.on("error", failed);
+    },
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+function startProcess(init: WorkerInit): Parser {
+  const child: ChildProcess = fork(new URL("./worker.js", import.meta.url), [], {
+    serialization: "advanced",
+    execArgv: [`--max-semi-space-size=${YOUNG_GENERATION_MB / 3}`],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  child.send({ type: "init", init } satisfies WorkerRequest);
+  let stopping = false;
+  return {
+    post: (req) => child.send(req),
+    listen: (reply, failed) => {
+      child.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
+      child.on("message", reply);
+      child.on("error", failed);
+      child.on("exit", (code, signal) => {
+        if (!stopping)
+          failed(new Error(`a parser process ended unexpectedly (${signal ?? `status ${code}`})`));
+      });
+    },
+    stop: async () => {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill();
+        await exited;
+      }
+    },
+  };
+}
+
+export class ParserPool {
+  private readonly parsers: Parser[] = [];
+  private readonly ready: Array<Promise<Parser>> = [];
+  /** Processes (native Python) or threads (Pyodide). */
+  private readonly processes = nativeEnabled();
+  private counterDir?: string;
+
+  /** Start `count` parsers (they load Python and the configuration meanwhile). */
   constructor(
     count: number,
     init: WorkerInit,
@@ -41,29 +112,29 @@ export class ParserPool {
     private readonly onMessage: (text: string) => void,
   ) {
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), {
-        workerData: init,
-        // A parse allocates fast and keeps much of it: a larger young generation means fewer,
-        // cheaper collections (bin/kiln gives the main thread the same).
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      });
-      this.workers.push(worker);
+      const parser = this.processes ? startProcess(init) : startThread(init);
+      this.parsers.push(parser);
       this.ready.push(
         new Promise((resolve, reject) => {
-          const fail = (e: unknown) => reject(e instanceof Error ? e : new Error(String(e)));
-          worker.once("error", fail);
-          worker.once("message", (msg: WorkerReply) => {
-            worker.off("error", fail);
+          parser.listen((msg) => {
             if (msg.type === "ready" && sameConfigurationHashes(msg.configHashes, this.configHashes))
-              resolve(worker);
-            else if (msg.type === "ready")
-              reject(new Error("a parser thread read a different configuration"));
+              resolve(parser);
+            else if (msg.type === "ready") reject(new Error("a parser read a different configuration"));
             else if (msg.type === "init-failed") reject(new Error(msg.message));
-            else reject(new Error(`unexpected message from a parser thread: ${msg.type}`));
-          });
+            else reject(new Error(`unexpected message from a parser: ${msg.type}`));
+          }, reject);
         }),
       );
     }
+  }
+
+  /** A fresh counter at zero. */
+  private newCounter(): Counter {
+    if (!this.processes) return new SharedArrayBuffer(4);
+    this.counterDir ??= mkdtempSync(path.join(os.tmpdir(), "kiln-parse-"));
+    const file = path.join(this.counterDir, `counter-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, Buffer.alloc(4));
+    return file;
   }
 
   /**
@@ -71,8 +142,7 @@ export class ParserPool {
    * given, parses a job in this thread, which then takes jobs like the threads do.
    */
   async run(jobs: Job[], onResult: (r: JobResult) => void, local?: (job: Job) => JobResult): Promise<void> {
-    const shared = new SharedArrayBuffer(4);
-    const counter = new Int32Array(shared);
+    const counter = this.newCounter();
     let allTaken = () => {};
     const taken = new Promise<null>((resolve) => {
       allTaken = () => resolve(null);
@@ -81,14 +151,14 @@ export class ParserPool {
       // A thread still loading when every job is taken has nothing left to do.
       const started = await Promise.race([
         pending.then(
-          (worker) => ({ worker }),
+          (parser) => ({ parser }),
           (error) => ({ error }),
         ),
         taken,
       ]);
       if (started === null) return;
       if ("error" in started) throw started.error;
-      await this.parseIn(started.worker, jobs, shared, onResult);
+      await this.parseIn(started.parser, jobs, counter, onResult);
     });
     // Wait for every thread, even after one failed, so that no result arrives after run().
     const settled = Promise.allSettled(threadsDone);
@@ -103,17 +173,15 @@ export class ParserPool {
     for (const r of await settled) if (r.status === "rejected") throw r.reason;
   }
 
-  /** Let `worker` take jobs from the counter in `shared` until none are left, passing on its
-   * results. */
+  /** Let `parser` take jobs from `counter` until none are left, passing on its results. */
   private async parseIn(
-    worker: Worker,
+    parser: Parser,
     jobs: Job[],
-    shared: SharedArrayBuffer,
+    counter: Counter,
     onResult: (r: JobResult) => void,
   ): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      worker.once("error", reject);
-      worker.on("message", (reply: WorkerReply) => {
+      parser.listen((reply: WorkerReply) => {
         if (reply.type === "result") {
           for (const m of reply.messages) this.onMessage(m);
           onResult({ ok: true, job: jobs[reply.id], infos: reply.infos as RecipeInfo[], deps: reply.deps });
@@ -123,14 +191,17 @@ export class ParserPool {
         } else if (reply.type === "done") {
           resolve();
         }
-      });
-      worker.postMessage({ type: "parse", jobs, counter: shared } satisfies WorkerRequest);
+      }, reject);
+      parser.post({ type: "parse", jobs, counter });
     });
-    worker.removeAllListeners("message");
-    worker.removeAllListeners("error");
+    parser.listen(
+      () => {},
+      () => {},
+    );
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.parsers.map((p) => p.stop()));
+    if (this.counterDir) rmSync(this.counterDir, { recursive: true, force: true });
   }
 }

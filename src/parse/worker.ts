@@ -1,6 +1,6 @@
-// A parser thread: its own embedded Python and its own copy of the configuration, parsing recipe
-// files from the list the main thread sends (taking each from the shared counter) and answering
-// with what provider selection needs.
+// A parser (a thread, or a child process with native Python): its own embedded Python and its own
+// copy of the configuration, parsing recipe files from the list the main thread sends (taking
+// each from the shared counter) and answering with what provider selection needs.
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reporter } from "../data/index.js";
@@ -8,14 +8,17 @@ import { PythonRuntime } from "../python/index.js";
 import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
-import { claimNext, type Job } from "./pool.js";
+import { type Counter, claimNext, type Job } from "./pool.js";
 import { parseForTree } from "./recipes.js";
 import { configurationHashes, type ThreadInit, threadConfigurations } from "./thread-config.js";
 
 export type WorkerInit = ThreadInit;
 
-/** The pool ends a thread with terminate(); the one request is the list of jobs to take from. */
-export type WorkerRequest = { type: "parse"; jobs: Job[]; counter: SharedArrayBuffer };
+/** The pool ends a parser by terminating it; a process gets its WorkerInit as a message first.
+ * The one request is the list of jobs to take from. */
+export type WorkerRequest =
+  | { type: "init"; init: WorkerInit }
+  | { type: "parse"; jobs: Job[]; counter: Counter };
 
 export type WorkerReply =
   | { type: "ready"; configHashes: Record<string, string> }
@@ -24,10 +27,36 @@ export type WorkerReply =
   | { type: "failed"; id: number; message: string; messages: string[] }
   | { type: "done" };
 
-async function main(): Promise<void> {
+/** How this parser talks to the pool: a thread's port, or a child process's IPC channel. */
+interface Channel {
+  post(reply: WorkerReply): void;
+  onRequest(fn: (req: WorkerRequest) => void): void;
+}
+
+async function connect(): Promise<{ channel: Channel; init: WorkerInit } | undefined> {
   const port = parentPort;
-  if (!port) return;
-  const init = workerData as WorkerInit;
+  if (port) {
+    return {
+      init: workerData as WorkerInit,
+      channel: { post: (r) => port.postMessage(r), onRequest: (fn) => port.on("message", fn) },
+    };
+  }
+  const send = process.send?.bind(process);
+  if (!send) return undefined;
+  // Ends with the pool: nothing is left to do when the channel closes.
+  process.on("disconnect", () => process.exit(0));
+  const first = await new Promise<WorkerRequest>((resolve) => process.once("message", resolve));
+  if (first.type !== "init") return undefined;
+  return {
+    init: first.init,
+    channel: { post: (r) => send(r), onRequest: (fn) => process.on("message", fn) },
+  };
+}
+
+async function main(): Promise<void> {
+  const connected = await connect();
+  if (!connected) return;
+  const { channel: port, init } = connected;
   let messages: string[] = [];
   const reporter: Reporter = {
     warn: (m) => messages.push(`WARNING: ${m}`),
@@ -43,27 +72,28 @@ async function main(): Promise<void> {
     ev = new Evaluator(python, reporter);
     configs = threadConfigurations(ev, init, reporter);
   } catch (e) {
-    port.postMessage({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
+    port.post({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
     return;
   }
   // Configuration messages were already shown by the main thread.
   messages = [];
-  port.postMessage({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
-  port.on("message", (req: WorkerRequest) => {
-    const counter = new Int32Array(req.counter);
+  port.post({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
+  port.onRequest((req) => {
+    if (req.type !== "parse") return;
+    const counter = req.counter;
     for (let id = claimNext(counter); id < req.jobs.length; id = claimNext(counter)) {
       const job = req.jobs[id];
       try {
         const config = configs.get(job.mc);
         if (!config) throw new Error(`kiln internal error: unknown multiconfig '${job.mc}'`);
         const { infos, deps } = parseForTree(ev, config, job.file, job.appends, job.names);
-        port.postMessage({ type: "result", id, infos, deps, messages } satisfies WorkerReply);
+        port.post({ type: "result", id, infos, deps, messages } satisfies WorkerReply);
       } catch (e) {
-        port.postMessage({ type: "failed", id, message: describeError(e), messages } satisfies WorkerReply);
+        port.post({ type: "failed", id, message: describeError(e), messages } satisfies WorkerReply);
       }
       messages = [];
     }
-    port.postMessage({ type: "done" } satisfies WorkerReply);
+    port.post({ type: "done" } satisfies WorkerReply);
   });
 }
 

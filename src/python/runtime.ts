@@ -7,10 +7,8 @@ import { existsSync } from "node:fs";
 import os, { constants as osConstants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PyodideInterface } from "pyodide";
-import type { PyCallable, PyProxy } from "pyodide/ffi";
 import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
-import { loadPython } from "./loader.js";
+import { nativeAvailable, type PythonEngine, startNative, startPyodide } from "./engine.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
 export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
@@ -23,6 +21,9 @@ const defaultSink: LogSink = (level, message) => {
   const tag = level === "warn" ? "WARNING" : level === "plain" ? "" : level.toUpperCase();
   process.stderr.write(tag ? `${tag}: ${message}\n` : `${message}\n`);
 };
+
+/** A Python callable, as the engine holds it. */
+type PyCallable = object;
 
 interface RuntimeFunctions {
   guard: PyCallable;
@@ -93,26 +94,24 @@ export class PythonRuntime implements InlinePython {
   /** For statements defining Python functions: where kiln_runtime keeps their compiled code. */
   private readonly compiledMethods = new WeakMap<object, number>();
 
-  private constructor(readonly pyodide: PyodideInterface) {
-    pyodide.runPython(
+  private constructor(readonly engine: PythonEngine) {
+    engine.exec(
       `import sys\nif ${JSON.stringify(PYTHON_LIB_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PYTHON_LIB_DIR)})`,
     );
     if (process.env.KILN_DEV_PYLIB)
-      pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
-    const mod = pyodide.pyimport("kiln_runtime");
+      engine.exec(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
+    const mod = engine.import("kiln_runtime");
     // A developer's aid: profile metadata Python and write the statistics at exit (with
     // several parser threads each writes the file; use -j 1).
     if (process.env.KILN_PYPROFILE) {
-      pyodide.runPython("import cProfile\n_kprof = cProfile.Profile()\n_kprof.enable()");
+      engine.exec("import cProfile\n_kprof = cProfile.Profile()\n_kprof.enable()");
       process.on("exit", () =>
-        pyodide.runPython(
-          `_kprof.disable(); _kprof.dump_stats(${JSON.stringify(process.env.KILN_PYPROFILE)})`,
-        ),
+        engine.exec(`_kprof.disable(); _kprof.dump_stats(${JSON.stringify(process.env.KILN_PYPROFILE)})`),
       );
     }
-    mod.attach(this.makeBridge());
-    const get = (name: string) => mod[name] as PyCallable;
-    this.failed = mod.FAILED as string;
+    engine.call(engine.get(mod, "attach") as PyCallable, this.makeBridge());
+    const get = (name: string) => engine.get(mod, name) as PyCallable;
+    this.failed = engine.get(mod, "FAILED") as string;
     this.fns = {
       guard: get("guard"),
       takeError: get("take_error"),
@@ -130,14 +129,15 @@ export class PythonRuntime implements InlinePython {
       saveHandlers: get("save_handlers"),
       restoreHandlers: get("restore_handlers"),
       fireMultiConfigParsed: get("fire_multiconfig_parsed"),
-      analyse: pyodide.pyimport("kiln_codeparser").analyse_json as PyCallable,
+      analyse: engine.get(engine.import("kiln_codeparser"), "analyse_json") as PyCallable,
       runExtraDepends: get("run_extra_depends"),
       runFunction: get("run_function"),
     };
   }
 
+  /** Start Python: the native engine on the main thread when it is built, Pyodide otherwise. */
   static async start(opts: { cacheDir?: string } = {}): Promise<PythonRuntime> {
-    return new PythonRuntime(await loadPython(opts));
+    return new PythonRuntime(nativeAvailable() ? startNative(opts) : await startPyodide(opts));
   }
 
   /** The handle Python uses for a datastore (allocated on first use). */
@@ -161,20 +161,20 @@ export class PythonRuntime implements InlinePython {
   private call(fn: PyCallable, ...args: unknown[]): unknown {
     let result: unknown;
     try {
-      result = this.fns.guard(fn, ...args);
+      result = this.engine.call(this.fns.guard, fn, ...args);
     } catch (e) {
-      if (!isPyodideError(e)) throw e;
+      if (!this.engine.isPythonError(e)) throw e;
       result = this.failed;
     }
     if (result !== this.failed) return result;
-    const info = JSON.parse(this.fns.takeError() as string) as {
+    const info = JSON.parse(this.engine.call(this.fns.takeError) as string) as {
       type: string;
       message: string;
       file?: string;
       line?: number;
       traceback?: string;
     };
-    if (info.type === "JsException") throw this.fns.takeJsError();
+    if (info.type === "JsException") throw this.engine.call(this.fns.takeJsError);
     if (info.type === "SkipRecipe" || info.type === "SkipPackage") throw new SkipRecipe(info.message);
     if (info.type === "BBHandledException") throw new FatalError(info.message);
     throw new PythonError(
@@ -201,7 +201,7 @@ export class PythonRuntime implements InlinePython {
   analyse(code: string): CodeAnalysis {
     let found = this.analyses.get(code);
     if (!found) {
-      const [references, execs, contains] = JSON.parse(this.fns.analyse(code) as string);
+      const [references, execs, contains] = JSON.parse(this.engine.call(this.fns.analyse, code) as string);
       found = { references, execs, contains };
       this.analyses.set(code, found);
     }
@@ -244,8 +244,7 @@ export class PythonRuntime implements InlinePython {
 
   /** Where Python's print() and stray output go (a task's log while it runs). */
   setOutput(write: (text: string) => void): void {
-    this.pyodide.setStdout({ batched: write });
-    this.pyodide.setStderr({ batched: write });
+    this.engine.setOutput(write);
   }
 
   /** Run Python statements with `d` in scope. */
@@ -260,10 +259,9 @@ export class PythonRuntime implements InlinePython {
 
   /** Make Python's working directory and os.environ those of the command being served. */
   setProcessContext(cwd: string, env: NodeJS.ProcessEnv): void {
-    this.pyodide.FS.chdir(cwd);
-    this.pyodide.globals.set("_kiln_env", JSON.stringify(env));
-    this.pyodide.runPython(
-      `import os, json\nos.chdir(${JSON.stringify(cwd)})\nos.environ.clear()\nos.environ.update(json.loads(_kiln_env))\ndel _kiln_env`,
+    this.engine.chdir(cwd);
+    this.engine.exec(
+      `import os, json\nos.chdir(${JSON.stringify(cwd)})\nos.environ.clear()\nos.environ.update(json.loads(${JSON.stringify(JSON.stringify(env))}))`,
     );
   }
 
@@ -300,19 +298,20 @@ export class PythonRuntime implements InlinePython {
 
   /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */
   private makeBridge(): Record<string, unknown> {
-    const py = this.pyodide;
-    // A Python object handed back to Python is consumed by the call, so hand out a copy of the
-    // proxy the datastore keeps; a datastore stored as a value (BB_ORIGENV) becomes its `d`.
+    const engine = this.engine;
+    // A Python object handed back to Python may be consumed by the call (Pyodide), so hand out
+    // a shared copy of what the datastore keeps; a datastore stored as a value (BB_ORIGENV)
+    // becomes its `d`.
     const out = (v: unknown): unknown => {
-      if (v instanceof py.ffi.PyProxy) return (v as PyProxy).copy();
-      if (v instanceof DataStore) return this.fns.wrap(this.handle(v));
+      if (engine.isPyObject(v)) return engine.share(v);
+      if (v instanceof DataStore) return engine.call(this.fns.wrap, this.handle(v));
       return v;
     };
-    const keep = (v: unknown): unknown => (v instanceof py.ffi.PyProxy ? (v as PyProxy).copy() : v);
+    const keep = (v: unknown): unknown => (engine.isPyObject(v) ? engine.share(v) : v);
     // Where a write from Python comes from, asked only when the datastore keeps history.
     const at = (id: number): { file?: string; line?: number } => {
       if (!this.store(id).tracking) return {};
-      const [file, line] = (this.fns.callerLocation() as string).split("\0");
+      const [file, line] = (engine.call(this.fns.callerLocation) as string).split("\0");
       return { file, line: Number(line) };
     };
     return {
@@ -457,8 +456,4 @@ function runProgram(args: string[], cwd: string, envJson: string, input: Uint8Ar
     stderr: new Uint8Array(r.stderr ?? []),
     error: code ?? null,
   };
-}
-
-function isPyodideError(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name === "PythonError";
 }

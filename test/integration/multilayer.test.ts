@@ -31,14 +31,18 @@ const recorded = readFileSync(path.join(root, "test/fixtures/multilayer.expect.j
 const summary = recorded.find((r) => "summary" in r).summary as string;
 const expected = new Map<string, Target>(recorded.filter((r) => "file" in r).map((r: Target) => [r.file, r]));
 
-function kiln(...args: string[]): string {
+function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(KILN, args, {
     cwd: dir,
     encoding: "utf8",
-    env: { ...process.env, KILN_NO_SERVER: "1" },
+    env: { ...process.env, KILN_NO_SERVER: "1", ...env },
   });
   assert.equal(r.status, 0, r.stderr);
-  return r.stdout.replaceAll(dir, "@TOPDIR@");
+  return r;
+}
+
+function kiln(...args: string[]): string {
+  return run(args).stdout.replaceAll(dir, "@TOPDIR@");
 }
 
 test("kiln parse gives BitBake's summary line", () => {
@@ -65,4 +69,14 @@ test("every target, skip reason and sampled value is BitBake's", () => {
       assert.deepEqual(have.values?.[name], want.values?.[name], `${file}: ${name}`);
     }
   }
+});
+
+test("native Python and Pyodide give the same answers for every target", () => {
+  const args = ["query", "--all", "--json", ...FIXTURE_NAMES];
+  const native = run(args, { KILN_NO_CACHE: "1", KILN_DEBUG: "1" });
+  const pyodide = run(args, { KILN_NO_CACHE: "1", KILN_DEBUG: "1", KILN_PYTHON: "pyodide" });
+  assert.match(native.stderr, /python: native CPython/);
+  assert.doesNotMatch(pyodide.stderr, /python: native CPython/);
+  assert.ok(native.stdout.split("\n").length > 10);
+  assert.equal(pyodide.stdout, native.stdout);
 });

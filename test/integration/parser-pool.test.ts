@@ -1,5 +1,7 @@
-// The parser pool: worker threads and the calling thread take recipe files from one shared
-// counter. Every file is parsed exactly once, by whoever takes it, with the same answers.
+// The parser pool: parsers (child processes with native Python, or threads with Pyodide) and the
+// calling thread take recipe files from one shared counter. Every file is parsed exactly once,
+// by whoever takes it, with the same answers. Each test runs with both kinds of parser; the
+// calling thread's answers (native Python) are the reference for both.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -13,6 +15,7 @@ import {
 } from "../../src/parse/index.js";
 import { type Job, type JobResult, ParserPool } from "../../src/parse/pool.js";
 import { parseForTree } from "../../src/parse/recipes.js";
+import { nativeEnabled } from "../../src/python/engine.js";
 import { PythonRuntime } from "../../src/python/index.js";
 import { BuildDir } from "../helpers/builddir.js";
 
@@ -46,48 +49,63 @@ function byFile(results: JobResult[]): Map<string, unknown> {
   return new Map(results.map((r) => [r.job.file, r.ok ? r.infos : r.message]));
 }
 
-test("worker threads alone parse every file once, with this thread's answers", async () => {
-  const pool = new ParserPool(2, init, configurationHashes(configs), () => {});
-  const results: JobResult[] = [];
-  try {
-    await pool.run(jobs, (r) => results.push(r));
-  } finally {
-    await pool.close();
-  }
-  assert.equal(results.length, jobs.length);
-  assert.deepEqual(new Set(results.map((r) => r.job.file)), new Set(jobs.map((j) => j.file)));
-  assert.deepEqual(byFile(results), byFile(jobs.map(parseHere)));
-});
-
-test("this thread and a worker share the files: each is taken by exactly one of them", async () => {
-  const pool = new ParserPool(1, init, configurationHashes(configs), () => {});
-  const results: JobResult[] = [];
-  let here = 0;
-  const slowlyHere = (job: Job): JobResult => {
-    here++;
-    // Slow enough that the worker, once loaded, takes some of the files.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
-    return parseHere(job);
+for (const kind of ["processes", "threads"] as const) {
+  /** A pool of `kind`: processes unless KILN_PYTHON=pyodide asks for Pyodide threads. */
+  const newPool = (...args: ConstructorParameters<typeof ParserPool>): ParserPool => {
+    const saved = process.env.KILN_PYTHON;
+    if (kind === "threads") process.env.KILN_PYTHON = "pyodide";
+    try {
+      assert.equal(nativeEnabled(), kind === "processes");
+      return new ParserPool(...args);
+    } finally {
+      if (saved === undefined) delete process.env.KILN_PYTHON;
+      else process.env.KILN_PYTHON = saved;
+    }
   };
-  try {
-    await pool.run(jobs, (r) => results.push(r), slowlyHere);
-  } finally {
-    await pool.close();
-  }
-  assert.equal(results.length, jobs.length);
-  assert.deepEqual(new Set(results.map((r) => r.job.file)), new Set(jobs.map((j) => j.file)));
-  assert.ok(here > 0 && here < jobs.length, `this thread parsed ${here} of ${jobs.length}`);
-  assert.deepEqual(byFile(results), byFile(jobs.map(parseHere)));
-});
 
-test("a worker that reads another configuration is refused", async () => {
-  const pool = new ParserPool(1, init, { "": "not the hash of this configuration" }, () => {});
-  try {
-    await assert.rejects(
-      pool.run(jobs, () => {}),
-      /a parser thread read a different configuration/,
-    );
-  } finally {
-    await pool.close();
-  }
-});
+  test(`${kind} alone parse every file once, with this thread's answers`, async () => {
+    const pool = newPool(2, init, configurationHashes(configs), () => {});
+    const results: JobResult[] = [];
+    try {
+      await pool.run(jobs, (r) => results.push(r));
+    } finally {
+      await pool.close();
+    }
+    assert.equal(results.length, jobs.length);
+    assert.deepEqual(new Set(results.map((r) => r.job.file)), new Set(jobs.map((j) => j.file)));
+    assert.deepEqual(byFile(results), byFile(jobs.map(parseHere)));
+  });
+
+  test(`this thread and one of the ${kind} share the files: each is taken by exactly one`, async () => {
+    const pool = newPool(1, init, configurationHashes(configs), () => {});
+    const results: JobResult[] = [];
+    let here = 0;
+    const slowlyHere = (job: Job): JobResult => {
+      here++;
+      // Slow enough that the worker, once loaded, takes some of the files.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      return parseHere(job);
+    };
+    try {
+      await pool.run(jobs, (r) => results.push(r), slowlyHere);
+    } finally {
+      await pool.close();
+    }
+    assert.equal(results.length, jobs.length);
+    assert.deepEqual(new Set(results.map((r) => r.job.file)), new Set(jobs.map((j) => j.file)));
+    assert.ok(here > 0 && here < jobs.length, `this thread parsed ${here} of ${jobs.length}`);
+    assert.deepEqual(byFile(results), byFile(jobs.map(parseHere)));
+  });
+
+  test(`one of the ${kind} that reads another configuration is refused`, async () => {
+    const pool = newPool(1, init, { "": "not the hash of this configuration" }, () => {});
+    try {
+      await assert.rejects(
+        pool.run(jobs, () => {}),
+        /a parser read a different configuration/,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+}

@@ -17,13 +17,16 @@ import os
 import sys
 import time
 import traceback
+import types
 import weakref
 
-# Pyodide cannot fork: route subprocess through kiln's synchronous spawn before anything (bb
-# included) defines subclasses of subprocess.Popen.
-if sys.platform == "emscripten":
-    import kiln_subprocess
-    kiln_subprocess.install(None)
+from kiln_ffi import to_js, to_py
+
+# Programs run through kiln's synchronous spawn (Pyodide cannot fork; and kiln puts its
+# sandbox before every program a task runs): installed before anything (bb included) defines
+# subclasses of subprocess.Popen.
+import kiln_subprocess  # noqa: E402
+kiln_subprocess.install(None)
 
 import bb  # noqa: E402
 import bb.utils  # noqa: E402
@@ -40,6 +43,8 @@ _context.update({"os": os, "bb": bb, "time": time})
 def attach(bridge):
     """Connect to the JavaScript bridge (called once after start-up)."""
     global _bridge, _get_expanded, _get_var, _get_var_flag, _set_var, _set_var_flag
+    if isinstance(bridge, dict):  # the native addon converts a plain JavaScript object
+        bridge = types.SimpleNamespace(**bridge)
     _bridge = bridge
     _get_expanded = bridge.getExpanded
     _get_var = bridge.getVar
@@ -51,8 +56,8 @@ def attach(bridge):
     # libraries rely on it (lib/oe/patch.py uses bb without importing it).
     builtins.bb = bb
     builtins.os = os
+    kiln_subprocess.install(bridge.spawn)
     if sys.platform == "emscripten":
-        kiln_subprocess.install(bridge.spawn)
         import kiln_host
         kiln_host.install(json.loads(bridge.hostInfo()))
 
@@ -95,10 +100,8 @@ def _to_js(value):
     if type(value) is str:
         return value
     if isinstance(value, (list, tuple)) and _plain_tree(value):
-        from pyodide.ffi import to_js
         return to_js(value)
     if isinstance(value, (set, frozenset)) and all(isinstance(v, _PLAIN) for v in value):
-        from pyodide.ffi import to_js
         return to_js(set(value))
     return value
 
@@ -107,9 +110,9 @@ def _from_js(value):
     """Containers read from the datastore arrive as fresh Python objects (BitBake copies too)."""
     if value is None or type(value) is str or isinstance(value, _PLAIN):
         return value
-    to_py = getattr(value, "to_py", None)
-    if to_py is not None:
-        return to_py()
+    convert = getattr(value, "to_py", None)
+    if convert is not None:
+        return convert()
     if isinstance(value, (list, dict, set)):
         return copy.copy(value)
     return value
@@ -172,26 +175,25 @@ class DataSmart:
         if expand is True or expand is False:
             names = bool(expand)
         else:
-            from pyodide.ffi import to_js
             names = to_js(list(expand))
         result = _bridge.getVarFlags(self._h, var, names, bool(internalflags))
         if result is None:
             return None
-        return {k: _from_js(v) for k, v in result.to_py(depth=1).items()}
+        return {k: _from_js(v) for k, v in to_py(result, depth=1).items()}
 
     def expand(self, s, varname=None):
         return _from_js(_bridge.expand(self._h, s, varname))
 
     def expandWithRefs(self, s, varname):
-        value, refs = _bridge.expandWithRefs(self._h, s, varname).to_py()
+        value, refs = to_py(_bridge.expandWithRefs(self._h, s, varname))
         return _Parsed(value, set(refs))
 
     def keys(self):
-        return list(_bridge.keys(self._h).to_py())
+        return list(to_py(_bridge.keys(self._h)))
 
     def keys_with_flag(self, flag):
         """The keys whose expanded `flag` is true, in keys() order (one call, not one per key)."""
-        return list(_bridge.keysWithFlag(self._h, flag).to_py())
+        return list(to_py(_bridge.keysWithFlag(self._h, flag)))
 
     def any_item_ends_with(self, var, suffix):
         """Whether some item of the list held by `var` (unexpanded) ends with `suffix`; None
@@ -199,7 +201,7 @@ class DataSmart:
         return _bridge.anyItemEndsWith(self._h, var, suffix)
 
     def localkeys(self):
-        return iter(_bridge.localKeys(self._h).to_py())
+        return iter(to_py(_bridge.localKeys(self._h)))
 
     def __iter__(self):
         return iter(self.keys())
@@ -233,7 +235,7 @@ class DataSmart:
 
     @property
     def overrides(self):
-        return list(_bridge.overrides(self._h).to_py())
+        return list(to_py(_bridge.overrides(self._h)))
 
     def need_overrides(self):
         _bridge.overrides(self._h)
@@ -420,7 +422,7 @@ def exec_code(text, handle, filename="<code>"):
 def run_extra_depends(funcname, body, deps, world, pn):
     """A recipe's calculate_extra_depends: called with its DEPENDS list (which it extends), the
     world target names and its own PN; returns the list as JSON."""
-    params = {"deps": list(deps.to_py()), "world_target": set(world.to_py()), "self_pn": pn}
+    params = {"deps": list(to_py(deps)), "world_target": set(to_py(world)), "self_pn": pn}
     code = "def %s(%s):\n%s\n\n%s(%s)" % (funcname, ", ".join(params), body, funcname, ", ".join(params))
     exec(compile(code, funcname, "exec"), _context, params)
     return json.dumps(params["deps"])
@@ -467,12 +469,12 @@ def fire_event(name, args, handle):
     """Fire bb.event.<name>(*args) with datastore `handle`."""
     import bb.event
     cls = getattr(bb.event, name)
-    bb.event.fire(cls(*(args.to_py() if hasattr(args, "to_py") else args)), wrap(handle))
+    bb.event.fire(cls(*to_py(args)), wrap(handle))
 
 
 def fire_multiconfig_parsed(names, handles, handle):
     import bb.event
-    mcdata = {name: wrap(h) for name, h in zip(names.to_py(), handles.to_py())}
+    mcdata = {name: wrap(h) for name, h in zip(to_py(names), to_py(handles))}
     bb.event.fire(bb.event.MultiConfigParsed(mcdata), wrap(handle))
 
 

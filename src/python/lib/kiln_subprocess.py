@@ -1,4 +1,5 @@
-"""Running programs from metadata Python inside Pyodide, where processes cannot be forked.
+"""Running programs from metadata Python through kiln (Pyodide cannot fork, and kiln puts its
+sandbox before the programs a task runs).
 
 kiln's runtime gives Python a synchronous spawn (Node's spawnSync) and this module makes
 `subprocess` use it: Popen runs the program to completion when its result is first needed
@@ -79,8 +80,8 @@ class Popen(object):
         self._done = True
         import json
         data = self._stdin_data + (extra_input or b"")
-        from pyodide.ffi import to_js
-        result = _spawn(to_js(self._argv()), self._cwd, json.dumps(self._env), to_js(data)).to_py()
+        from kiln_ffi import to_js, to_py
+        result = to_py(_spawn(to_js(self._argv()), self._cwd, json.dumps(self._env), to_js(data)))
         if result.get("error"):
             code = result["error"]
             if code == "ENOENT":

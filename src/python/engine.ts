@@ -1,0 +1,173 @@
+// The two ways kiln embeds CPython, behind one small interface the runtime uses:
+// - native: the host's CPython in this process through kiln's Node-API addon (fast; one
+//   interpreter per process, so only one thread of a process may use it);
+// - pyodide: CPython compiled to WebAssembly (any thread may have its own; slower).
+// Both convert values alike (see native/kiln_python.c and kiln_ffi.py).
+
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { isMainThread } from "node:worker_threads";
+import type { PyodideInterface } from "pyodide";
+import type { PyCallable, PyProxy } from "pyodide/ffi";
+import { defaultCacheDir, loadPython } from "./loader.js";
+
+export interface PythonEngine {
+  readonly name: "native" | "pyodide";
+  /** Run Python statements in __main__. */
+  exec(code: string): void;
+  /** Import a module; the module object. */
+  import(name: string): object;
+  /** An attribute of a Python object, converted. */
+  get(obj: object, name: string): unknown;
+  /** Call a Python object with converted arguments; the result converted. */
+  call(fn: object, ...args: unknown[]): unknown;
+  /** Whether a value is a Python object held by JavaScript. */
+  isPyObject(v: unknown): v is object;
+  /** A Python object as it may be handed to Python again (Pyodide consumes a passed proxy). */
+  share(v: object): object;
+  /** Whether an exception thrown by call() is a Python exception. */
+  isPythonError(e: unknown): boolean;
+  /** Where Python's stdout and stderr go, line by line. */
+  setOutput(write: (line: string) => void): void;
+  /** Make `cwd` the engine's working directory (Python's os.chdir is made by the caller). */
+  chdir(cwd: string): void;
+}
+
+/** The native addon's functions (native/kiln_python.c). */
+interface NativeAddon {
+  start(opts: {
+    libpython: string;
+    executable: string;
+    PyRef: new () => object;
+    PythonError: new (message: string) => Error;
+    entries: (v: Set<unknown> | Map<unknown, unknown>) => unknown[];
+    makeSet: (items: unknown[]) => Set<unknown>;
+  }): void;
+  exec(code: string): void;
+  import(name: string): object;
+  get(obj: object, name: string): unknown;
+  set(obj: object, name: string, value: unknown): void;
+  call(fn: object, ...args: unknown[]): unknown;
+  str(obj: object): string;
+  isPyRef(v: unknown): boolean;
+  claim(counterFile: string): number;
+}
+
+export interface NativeBuild {
+  addon: string;
+  libpython: string;
+  executable: string;
+  version: string;
+}
+
+const NATIVE_DIR = new URL("../../native/", import.meta.url);
+
+/** The native addon as built by scripts/build-native.mjs, or undefined when it was not built. */
+export function nativeBuild(): NativeBuild | undefined {
+  const info = new URL("python.json", NATIVE_DIR);
+  const addon = new URL("kiln_python.node", NATIVE_DIR);
+  if (!existsSync(info) || !existsSync(addon)) return undefined;
+  try {
+    const facts = JSON.parse(readFileSync(info, "utf8")) as Omit<NativeBuild, "addon">;
+    return { ...facts, addon: addon.pathname };
+  } catch {
+    return undefined;
+  }
+}
+
+let addon: NativeAddon | undefined;
+
+function loadAddon(build: NativeBuild): NativeAddon {
+  if (!addon) addon = createRequire(import.meta.url)(build.addon) as NativeAddon;
+  return addon;
+}
+
+/** The process-wide job counter of parser processes (see pool.ts); needs the addon. */
+export function claimFromFile(counterFile: string): number {
+  const build = nativeBuild();
+  if (!build) throw new Error("kiln internal error: the shared job counter needs the native addon");
+  return loadAddon(build).claim(counterFile);
+}
+
+/** A Python exception that reached JavaScript (message: its traceback). */
+class NativePythonError extends Error {
+  type?: string;
+}
+Object.defineProperty(NativePythonError, "name", { value: "PythonError" });
+
+let nativeStarted = false;
+
+/**
+ * Which engine this thread gets: the native one for the first caller on the main thread when
+ * it is built (KILN_PYTHON=pyodide asks for Pyodide everywhere), Pyodide otherwise.
+ */
+export function nativeAvailable(): boolean {
+  return nativeEnabled() && isMainThread && !nativeStarted;
+}
+
+/** Whether kiln uses its native Python where it can (built, and not KILN_PYTHON=pyodide). */
+export function nativeEnabled(): boolean {
+  return process.env.KILN_PYTHON !== "pyodide" && nativeBuild() !== undefined;
+}
+
+export function startNative(opts: { cacheDir?: string }): PythonEngine {
+  const build = nativeBuild();
+  if (!build) throw new Error("kiln's native Python is not built");
+  const native = loadAddon(build);
+  class PyRef {
+    toString(): string {
+      return native.str(this);
+    }
+  }
+  native.start({
+    libpython: build.libpython,
+    executable: build.executable,
+    PyRef,
+    PythonError: NativePythonError,
+    entries: (v) => [...v],
+    makeSet: (items) => new Set(items),
+  });
+  nativeStarted = true;
+  if (process.env.KILN_DEBUG) process.stderr.write(`kiln: python: native CPython ${build.version} (${build.libpython})\n`);
+  // Bytecode under kiln's cache directory (layers may be read-only); print() to stderr, as
+  // Pyodide's is, until setOutput() sends it elsewhere.
+  native.exec(
+    `import sys\nsys.pycache_prefix = ${JSON.stringify(path.join(opts.cacheDir ?? defaultCacheDir(), "pycache"))}\nsys.stdout = sys.stderr`,
+  );
+  const engine: PythonEngine = {
+    name: "native",
+    exec: (code) => native.exec(code),
+    import: (name) => native.import(name),
+    get: (obj, name) => native.get(obj, name),
+    call: (fn, ...args) => native.call(fn, ...args),
+    isPyObject: (v): v is object => native.isPyRef(v),
+    share: (v) => v,
+    isPythonError: (e) => e instanceof NativePythonError,
+    setOutput: (write) => {
+      const ffi = native.import("kiln_ffi");
+      native.call(native.get(ffi, "redirect_output") as object, write);
+    },
+    chdir: () => {},
+  };
+  return engine;
+}
+
+export async function startPyodide(opts: { cacheDir?: string }): Promise<PythonEngine> {
+  const py: PyodideInterface = await loadPython(opts);
+  return {
+    name: "pyodide",
+    exec: (code) => py.runPython(code),
+    import: (name) => py.pyimport(name) as object,
+    get: (obj, name) => (obj as Record<string, unknown>)[name],
+    call: (fn, ...args) => (fn as PyCallable)(...args),
+    isPyObject: (v): v is object => v instanceof py.ffi.PyProxy,
+    share: (v) => (v as PyProxy).copy(),
+    isPythonError: (e) => e instanceof Error && e.constructor.name === "PythonError",
+    setOutput: (write) => {
+      py.setStdout({ batched: write });
+      py.setStderr({ batched: write });
+    },
+    chdir: (cwd) => py.FS.chdir(cwd),
+  };
+}
