@@ -129,11 +129,13 @@ export function startNative(opts: { cacheDir?: string }): PythonEngine {
     makeSet: (items) => new Set(items),
   });
   nativeStarted = true;
-  if (process.env.KILN_DEBUG) process.stderr.write(`kiln: python: native CPython ${build.version} (${build.libpython})\n`);
-  // Bytecode under kiln's cache directory (layers may be read-only); print() to stderr, as
-  // Pyodide's is, until setOutput() sends it elsewhere.
+  if (process.env.KILN_DEBUG)
+    process.stderr.write(`kiln: python: native CPython ${build.version} (${build.libpython})\n`);
+  // Bytecode under kiln's cache directory (layers may be read-only), written even where the
+  // environment says not to (it would otherwise compile kiln's bb and the layers' libraries at
+  // every start); print() to stderr, as Pyodide's is, until setOutput() sends it elsewhere.
   native.exec(
-    `import sys\nsys.pycache_prefix = ${JSON.stringify(path.join(opts.cacheDir ?? defaultCacheDir(), "pycache"))}\nsys.stdout = sys.stderr`,
+    `import sys\nsys.pycache_prefix = ${JSON.stringify(path.join(opts.cacheDir ?? defaultCacheDir(), "pycache"))}\nsys.dont_write_bytecode = False\nsys.stdout = sys.stderr`,
   );
   const engine: PythonEngine = {
     name: "native",
