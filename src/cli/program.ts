@@ -46,7 +46,7 @@ export function buildProgram(): Command {
   program
     .command("parse")
     .description("parse every recipe and print BitBake's summary line")
-    .option("-j, --jobs <n>", "parser threads (default: all cores)")
+    .option("-j, --jobs <n>", "parsers working at once (default: all cores)")
     .option("--no-cache", "ignore and do not update the parse cache")
     .action((opts: { jobs?: string; cache?: boolean }) => parse(opts));
 

@@ -56,7 +56,7 @@ export function createSession(python: PythonRuntime, opts: SessionOptions): Sess
   return { ev, config: configs.get("")!, configs, reporter };
 }
 
-/** How the recipe tree is parsed: threads from KILN_JOBS (default: all cores), cache unless KILN_NO_CACHE. */
+/** How the recipe tree is parsed: parsers from KILN_JOBS (default: all cores), cache unless KILN_NO_CACHE. */
 export function treeOptions(overrides: Partial<TreeOptions> = {}): TreeOptions {
   const jobs = process.env.KILN_JOBS ? Number(process.env.KILN_JOBS) : undefined;
   return { cwd: process.cwd(), env: process.env, jobs, cache: !process.env.KILN_NO_CACHE, ...overrides };

@@ -765,6 +765,12 @@ export class DataStore {
       this.shared.reporter.warn(`Calling renameVar with equivalent keys (${key}) is invalid`);
       return;
     }
+    // Nothing to move, the common case (OpenEmbedded renames every package variable of every
+    // package of a class-extended recipe): the lookups below would all come back empty.
+    if (this.findVar(key) === undefined && !this.overridedata.has(key)) {
+      this.expandCache.read(key);
+      return;
+    }
     let found = false;
     const val = this.getVar(key, false, { parsing: true });
     if (val !== undefined) {

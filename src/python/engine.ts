@@ -77,10 +77,24 @@ export function nativeBuild(): NativeBuild | undefined {
 }
 
 let addon: NativeAddon | undefined;
+/** Why the native addon cannot be used in this process (it failed to load or to start). */
+let nativeBroken: string | undefined;
 
 function loadAddon(build: NativeBuild): NativeAddon {
   if (!addon) addon = createRequire(import.meta.url)(build.addon) as NativeAddon;
   return addon;
+}
+
+/** The addon, if it is built and loads here. */
+function usableAddon(): NativeAddon | undefined {
+  const build = nativeBuild();
+  if (!build || nativeBroken) return undefined;
+  try {
+    return loadAddon(build);
+  } catch (e) {
+    nativeBroken = (e as Error).message;
+    return undefined;
+  }
 }
 
 /** The process-wide job counter of parser processes (see pool.ts); needs the addon. */
@@ -108,7 +122,24 @@ export function nativeAvailable(): boolean {
 
 /** Whether kiln uses its native Python where it can (built, and not KILN_PYTHON=pyodide). */
 export function nativeEnabled(): boolean {
-  return process.env.KILN_PYTHON !== "pyodide" && nativeBuild() !== undefined;
+  return process.env.KILN_PYTHON !== "pyodide" && usableAddon() !== undefined;
+}
+
+/**
+ * Start native Python, or say why it cannot start (a broken build, a libpython that moved):
+ * kiln then goes on with Pyodide, which is slower but gives the same answers.
+ */
+export function tryStartNative(opts: { cacheDir?: string }): PythonEngine | undefined {
+  try {
+    return startNative(opts);
+  } catch (e) {
+    if (nativeStarted) throw e;
+    nativeBroken = (e as Error).message;
+    process.stderr.write(
+      `WARNING: kiln's native Python cannot start (${nativeBroken}); using Pyodide (slower). Rebuild with 'npm run build'.\n`,
+    );
+    return undefined;
+  }
 }
 
 export function startNative(opts: { cacheDir?: string }): PythonEngine {

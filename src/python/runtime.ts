@@ -8,7 +8,7 @@ import os, { constants as osConstants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
-import { nativeAvailable, type PythonEngine, startNative, startPyodide } from "./engine.js";
+import { nativeAvailable, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
 export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
@@ -102,7 +102,7 @@ export class PythonRuntime implements InlinePython {
       engine.exec(`import sys; sys.path.insert(0, ${JSON.stringify(process.env.KILN_DEV_PYLIB)})`);
     const mod = engine.import("kiln_runtime");
     // A developer's aid: profile metadata Python and write the statistics at exit (with
-    // several parser threads each writes the file; use -j 1).
+    // several parsers each writes the file; use -j 1).
     if (process.env.KILN_PYPROFILE) {
       engine.exec("import cProfile\n_kprof = cProfile.Profile()\n_kprof.enable()");
       process.on("exit", () =>
@@ -137,7 +137,8 @@ export class PythonRuntime implements InlinePython {
 
   /** Start Python: the native engine on the main thread when it is built, Pyodide otherwise. */
   static async start(opts: { cacheDir?: string } = {}): Promise<PythonRuntime> {
-    return new PythonRuntime(nativeAvailable() ? startNative(opts) : await startPyodide(opts));
+    const native = nativeAvailable() ? tryStartNative(opts) : undefined;
+    return new PythonRuntime(native ?? (await startPyodide(opts)));
   }
 
   /** The handle Python uses for a datastore (allocated on first use). */
