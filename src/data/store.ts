@@ -55,6 +55,8 @@ const RENAMED_VARS: Record<string, string> = {
 
 const KEYWORDS = [":append", ":prepend", ":remove"] as const;
 const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<add>[^A-Z]*))?$/;
+/** The operations of the old override syntax, refused in variable names. */
+const OLD_OPERATION = /_append|_prepend|_remove/;
 const VAR_REF = /\$\{[a-zA-Z0-9\-_+./~:]+\}/;
 const VAR_REF_G = /\$\{[a-zA-Z0-9\-_+./~:]+\}/g;
 const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
@@ -574,7 +576,7 @@ export class DataStore {
   }
 
   setVar(name: string, value: unknown, info: SetInfo = {}): void {
-    if (!name.startsWith("__anon_") && /_append|_prepend|_remove/.test(name)) {
+    if (name.includes("_") && !name.startsWith("__anon_") && OLD_OPERATION.test(name)) {
       let where = name;
       if (info.file) where += ` file: ${info.file}`;
       if (info.line) where += ` line: ${info.line}`;
@@ -582,7 +584,8 @@ export class DataStore {
       this.shared.reporter.error(msg);
       throw new FatalError(msg);
     }
-    const shortvar = name.split(":", 1)[0];
+    const colon = name.indexOf(":");
+    const shortvar = colon === -1 ? name : name.slice(0, colon);
     if (this.shared.renames.has(shortvar)) {
       this.renameError(shortvar, info, name);
       this.setVar("_FAILPARSINGERRORHANDLED", true);
@@ -592,7 +595,8 @@ export class DataStore {
     // History entries are built only when history is kept (kiln env): most parses keep none.
     const log = (): LogInfo => ({ ...info, variable: info.variable ?? name, op: info.op || "set" });
 
-    const m = SETVAR_RE.exec(name);
+    // Only a name with a colon can be an :append/:prepend/:remove (most are plain names).
+    const m = colon === -1 ? null : SETVAR_RE.exec(name);
     if (m?.groups) {
       const { base, keyword } = m.groups;
       const override = m.groups.add;

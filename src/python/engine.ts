@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import type { PyodideInterface } from "pyodide";
 import type { PyCallable, PyProxy } from "pyodide/ffi";
@@ -61,12 +62,16 @@ export interface NativeBuild {
   version: string;
 }
 
-const NATIVE_DIR = new URL("../../native/", import.meta.url);
+/** Where scripts/build-native.mjs puts the addon (KILN_NATIVE_DIR elsewhere, for tests). */
+function nativeDir(): URL {
+  const dir = process.env.KILN_NATIVE_DIR;
+  return dir ? pathToFileURL(path.join(dir, "/")) : new URL("../../native/", import.meta.url);
+}
 
 /** The native addon as built by scripts/build-native.mjs, or undefined when it was not built. */
 export function nativeBuild(): NativeBuild | undefined {
-  const info = new URL("python.json", NATIVE_DIR);
-  const addon = new URL("kiln_python.node", NATIVE_DIR);
+  const info = new URL("python.json", nativeDir());
+  const addon = new URL("kiln_python.node", nativeDir());
   if (!existsSync(info) || !existsSync(addon)) return undefined;
   try {
     const facts = JSON.parse(readFileSync(info, "utf8")) as Omit<NativeBuild, "addon">;

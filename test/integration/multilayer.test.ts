@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -79,4 +79,26 @@ test("native Python and Pyodide give the same answers for every target", () => {
   assert.doesNotMatch(pyodide.stderr, /python: native CPython/);
   assert.ok(native.stdout.split("\n").length > 10);
   assert.equal(pyodide.stdout, native.stdout);
+});
+
+test("when native Python cannot start, kiln says so and answers with Pyodide", () => {
+  const args = ["query", "--all", "--json", ...FIXTURE_NAMES];
+  const built = path.join(root, "dist", "native");
+  const broken = mkdtempSync(path.join(os.tmpdir(), "kiln-native-broken-"));
+  try {
+    copyFileSync(path.join(built, "kiln_python.node"), path.join(broken, "kiln_python.node"));
+    const info = JSON.parse(readFileSync(path.join(built, "python.json"), "utf8"));
+    writeFileSync(
+      path.join(broken, "python.json"),
+      JSON.stringify({ ...info, libpython: "/nonexistent/libpython.so" }),
+    );
+    const fallback = run(args, { KILN_NO_CACHE: "1", KILN_NATIVE_DIR: broken });
+    assert.match(
+      fallback.stderr,
+      /WARNING: kiln's native Python cannot start \(.*nonexistent.*\); using Pyodide/,
+    );
+    assert.equal(fallback.stdout, run(args, { KILN_NO_CACHE: "1" }).stdout);
+  } finally {
+    rmSync(broken, { recursive: true, force: true });
+  }
 });
