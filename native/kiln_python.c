@@ -246,7 +246,9 @@ static PyObject *string_to_py(napi_env env, napi_value v) {
   size_t len = 0;
   char small[256];
   if (napi_get_value_string_utf8(env, v, small, sizeof small, &len) != napi_ok) return NULL;
-  if (len < sizeof small - 1) return PyUnicode_DecodeUTF8(small, len, "surrogatepass");
+  // Node-API cuts a long string before a character that does not fit (up to 4 bytes of UTF-8),
+  // so only a copy that left more room than that is known to be whole.
+  if (len + 4 < sizeof small - 1) return PyUnicode_DecodeUTF8(small, len, "surrogatepass");
   napi_get_value_string_utf8(env, v, NULL, 0, &len);
   char *buf = PyMem_Malloc(len + 1);
   if (!buf) return PyErr_NoMemory();

@@ -36,7 +36,26 @@ const main = py.import("__main__");
 const fn = (name: string) => py.get(main, name) as object;
 
 test("plain values cross both ways unchanged", () => {
-  for (const v of ["", "ascii", "café", "Ωmega", "emoji 🙂 here", 0, 42, -7, 2 ** 53, 1.5, true, false]) {
+  // Long strings around the addon's 256-byte buffer, cut inside a multi-byte character too.
+  const long = [250, 251, 252, 253, 254, 255, 256, 300].flatMap((n) => [
+    "a".repeat(n),
+    `${"a".repeat(n)}é🙂`,
+  ]);
+  for (const v of [
+    "",
+    "ascii",
+    "café",
+    "Ωmega",
+    "emoji 🙂 here",
+    ...long,
+    0,
+    42,
+    -7,
+    2 ** 53,
+    1.5,
+    true,
+    false,
+  ]) {
     assert.deepEqual(py.call(fn("echo"), v), v);
   }
   assert.equal(py.call(fn("echo"), undefined), undefined);
