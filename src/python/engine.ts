@@ -68,10 +68,18 @@ function nativeDir(): URL {
   return dir ? pathToFileURL(path.join(dir, "/")) : new URL("../../native/", import.meta.url);
 }
 
+const builds = new Map<string, NativeBuild | undefined>();
+
 /** The native addon as built by scripts/build-native.mjs, or undefined when it was not built. */
 export function nativeBuild(): NativeBuild | undefined {
-  const info = new URL("python.json", nativeDir());
-  const addon = new URL("kiln_python.node", nativeDir());
+  const dir = nativeDir();
+  if (!builds.has(dir.href)) builds.set(dir.href, readBuild(dir));
+  return builds.get(dir.href);
+}
+
+function readBuild(dir: URL): NativeBuild | undefined {
+  const info = new URL("python.json", dir);
+  const addon = new URL("kiln_python.node", dir);
   if (!existsSync(info) || !existsSync(addon)) return undefined;
   try {
     const facts = JSON.parse(readFileSync(info, "utf8")) as Omit<NativeBuild, "addon">;
@@ -104,6 +112,7 @@ function usableAddon(): NativeAddon | undefined {
 
 /** The process-wide job counter of parser processes (see pool.ts); needs the addon. */
 export function claimFromFile(counterFile: string): number {
+  // The addon loads even where its Python could not start.
   const build = nativeBuild();
   if (!build) throw new Error("kiln internal error: the shared job counter needs the native addon");
   return loadAddon(build).claim(counterFile);
