@@ -141,7 +141,8 @@ export async function server(action: string, timeout: number): Promise<void> {
         handle: (req, write) => handle(python, req, write),
         log: (m) => process.stderr.write(`${m}\n`),
       });
-      return;
+      // Stopped: parser processes and threads of the sessions kept must not keep it running.
+      process.exit(0);
     }
     case "start": {
       if (await connectable(file)) {
@@ -152,7 +153,8 @@ export async function server(action: string, timeout: number): Promise<void> {
       const log = openSync(`${file}.log`, "a");
       const child = spawn(
         process.execPath,
-        [process.argv[1], "server", "run", "--timeout", String(timeout)],
+        // The same V8 options as this process (bin/kiln's larger young generation).
+        [...process.execArgv, process.argv[1], "server", "run", "--timeout", String(timeout)],
         {
           cwd: process.cwd(),
           detached: true,
@@ -177,8 +179,14 @@ export async function server(action: string, timeout: number): Promise<void> {
         return;
       }
       const pid = await askPid(file);
-      if (pid) process.kill(pid, "SIGTERM");
-      process.stdout.write(`kiln server for ${topdir} stopped\n`);
+      if (pid) {
+        process.kill(pid, "SIGTERM");
+        if (!(await ended(pid, 30_000))) {
+          process.stderr.write(`ERROR: the kiln server (pid ${pid}) did not stop within 30 s\n`);
+          process.exit(1);
+        }
+      }
+      process.stdout.write(`kiln server for ${topdir} stopped${pid ? ` (pid ${pid})` : ""}\n`);
       return;
     }
     case "status": {
@@ -193,6 +201,18 @@ export async function server(action: string, timeout: number): Promise<void> {
 }
 
 /** The server's process id, asked through the socket (the "server-pid" request). */
+/** Whether process `pid` ended within `ms` milliseconds. */
+async function ended(pid: number, ms: number): Promise<boolean> {
+  for (const start = Date.now(); Date.now() - start < ms; await new Promise((r) => setTimeout(r, 50))) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
 function askPid(file: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const s = net.createConnection(file);

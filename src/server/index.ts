@@ -126,10 +126,12 @@ export function serve(opts: ServerOptions): Promise<void> {
       });
       socket.on("error", () => {});
     });
+    // Ends once the requests under way are answered; nothing (the idle timer) keeps it alive.
     const stop = () => {
-      server.close();
+      if (idle) clearTimeout(idle);
+      idle = undefined;
       rmSync(file, { force: true });
-      resolve();
+      server.close(() => resolve());
     };
     const armIdle = () => {
       if (opts.idleTimeout > 0) idle = setTimeout(stop, opts.idleTimeout * 1000);

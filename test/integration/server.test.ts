@@ -21,6 +21,16 @@ after(() => {
   dir.remove();
 });
 
+/** Whether process `pid` exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const shown = () => dir.kiln("query", "-r", "foo", "SHOWN");
 
 test("a query through the server gives the same answer as a fresh kiln", () => {
@@ -46,4 +56,14 @@ test("errors and exit codes come back through the server", () => {
   const r = dir.kiln("query", "-r", "no-such-recipe", "PN");
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Unable to find any recipe file matching "no-such-recipe"/);
+});
+
+test("stop ends the server's process before it says so", () => {
+  assert.equal(shown().code, 0);
+  const r = dir.kiln("server", "stop");
+  assert.equal(r.code, 0, r.stderr);
+  const pid = Number(/stopped \(pid (\d+)\)/.exec(r.stdout)?.[1]);
+  assert.ok(pid > 0, r.stdout);
+  assert.equal(alive(pid), false, "the server process is gone");
+  assert.match(dir.kiln("server", "status").stdout, /no kiln server running/);
 });
