@@ -143,6 +143,7 @@ export async function server(action: string, timeout: number): Promise<void> {
       });
       // Stopped: parser processes and threads of the sessions kept must not keep it running.
       process.exit(0);
+      return;
     }
     case "start": {
       if (await connectable(file)) {
