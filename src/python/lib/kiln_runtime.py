@@ -165,8 +165,13 @@ class DataSmart:
     # reading
     def getVar(self, var, expand=True, noweakdefault=False, parsing=False):
         if expand and not noweakdefault and not parsing:
-            return _from_js(_get_expanded(self._h, var))
-        return _from_js(_get_var(self._h, var, bool(expand), bool(noweakdefault), bool(parsing)))
+            value = _get_expanded(self._h, var)
+        else:
+            value = _get_var(self._h, var, bool(expand), bool(noweakdefault), bool(parsing))
+        # Most values are strings or None (the hottest call of all: no further call for those).
+        if value is None or type(value) is str:
+            return value
+        return _from_js(value)
 
     def getVarFlag(self, var, flag, expand=True, noweakdefault=False, parsing=False):
         return _from_js(_get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault)))

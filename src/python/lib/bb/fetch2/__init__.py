@@ -146,8 +146,10 @@ class URI(object):
         self.scheme = parsed.scheme
         reparse = False
         if self.scheme not in urllib.parse.uses_netloc:
-            # Make urlparse treat the scheme like one with parameters (as BitBake does).
-            urllib.parse.uses_params.append(self.scheme)
+            # Make urlparse treat the scheme like one with parameters (as BitBake does), once:
+            # urlparse searches the list on every call.
+            if self.scheme not in urllib.parse.uses_params:
+                urllib.parse.uses_params.append(self.scheme)
             reparse = True
         if parsed.scheme in self._netloc_forbidden:
             # file://foo.diff is read as file:foo.diff
