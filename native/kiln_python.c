@@ -532,6 +532,21 @@ static napi_value throw_python_error(napi_env env) {
 
 // ---- the functions JavaScript calls --------------------------------------------------------
 
+static napi_value undefined_value(napi_env env) {
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
+
+/** A new reference handed to JavaScript (converted, or as a Python object) and released here;
+ * NULL means Python raised, which is thrown as PythonError. */
+static napi_value hand_over(napi_env env, PyObject *owned, bool convert) {
+  if (!owned) return throw_python_error(env);
+  napi_value r = convert ? to_js(env, owned) : make_pyref(env, owned);
+  Py_DECREF(owned);
+  return r;
+}
+
 static bool check_started(napi_env env) {
   if (g_started && env == g_env) {
     release_pending();
@@ -562,6 +577,14 @@ static char *arg_string(napi_env env, napi_value v) {
   char *s = malloc(len + 1);
   napi_get_value_string_utf8(env, v, s, len + 1, &len);
   return s;
+}
+
+/** The call's one argument, a string (malloc'ed; NULL with a JavaScript TypeError thrown). */
+static char *only_string_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  return arg_string(env, arg);
 }
 
 static napi_ref keep(napi_env env, napi_value v) {
@@ -640,18 +663,13 @@ static napi_value js_start(napi_env env, napi_callback_info info) {
   }
   g_env = env;
   g_started = 1;
-  napi_value undef;
-  napi_get_undefined(env, &undef);
-  return undef;
+  return undefined_value(env);
 }
 
 /** exec(code): run statements in __main__. */
 static napi_value js_exec(napi_env env, napi_callback_info info) {
   if (!check_started(env)) return NULL;
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  char *code = arg_string(env, arg);
+  char *code = only_string_arg(env, info);
   if (!code) return NULL;
   PyObject *main = PyImport_AddModule("__main__");
   PyObject *globals = PyModule_GetDict(main);
@@ -659,25 +677,17 @@ static napi_value js_exec(napi_env env, napi_callback_info info) {
   free(code);
   if (!r) return throw_python_error(env);
   Py_DECREF(r);
-  napi_value undef;
-  napi_get_undefined(env, &undef);
-  return undef;
+  return undefined_value(env);
 }
 
 /** import(name): the module, as a Python object. */
 static napi_value js_import(napi_env env, napi_callback_info info) {
   if (!check_started(env)) return NULL;
-  size_t argc = 1;
-  napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  char *name = arg_string(env, arg);
+  char *name = only_string_arg(env, info);
   if (!name) return NULL;
   PyObject *m = PyImport_ImportModule(name);
   free(name);
-  if (!m) return throw_python_error(env);
-  napi_value r = make_pyref(env, m);
-  Py_DECREF(m);
-  return r;
+  return hand_over(env, m, false);
 }
 
 /** get(obj, name): an attribute, converted. */
@@ -691,29 +701,7 @@ static napi_value js_get(napi_env env, napi_callback_info info) {
   if (!name) return NULL;
   PyObject *v = PyObject_GetAttrString(obj, name);
   free(name);
-  if (!v) return throw_python_error(env);
-  napi_value r = to_js(env, v);
-  Py_DECREF(v);
-  return r;
-}
-
-/** set(obj, name, value): set an attribute. */
-static napi_value js_set(napi_env env, napi_callback_info info) {
-  if (!check_started(env)) return NULL;
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  PyObject *obj = arg_pyref(env, argv[0]);
-  char *name = obj ? arg_string(env, argv[1]) : NULL;
-  if (!name) return NULL;
-  PyObject *v = to_py(env, argv[2]);
-  int rc = v ? PyObject_SetAttrString(obj, name, v) : -1;
-  free(name);
-  Py_XDECREF(v);
-  if (rc < 0) return throw_python_error(env);
-  napi_value undef;
-  napi_get_undefined(env, &undef);
-  return undef;
+  return hand_over(env, v, true);
 }
 
 /** call(fn, ...args): call a Python object, the result converted. */
@@ -739,15 +727,13 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
   }
   PyObject *r = PyObject_Call(fn, args, NULL);
   Py_DECREF(args);
-  if (!r) {
-    bool pending = false;
-    napi_is_exception_pending(env, &pending);
-    if (pending) PyErr_Clear();  // a JavaScript exception is on its way already
-    return pending ? NULL : throw_python_error(env);
+  bool pending = false;
+  if (!r) napi_is_exception_pending(env, &pending);
+  if (pending) {
+    PyErr_Clear();  // a JavaScript exception is on its way already
+    return NULL;
   }
-  napi_value out = to_js(env, r);
-  Py_DECREF(r);
-  return out;
+  return hand_over(env, r, true);
 }
 
 /** str(obj): Python's str() of a Python object. */
@@ -785,10 +771,8 @@ static napi_value js_is_pyref(napi_env env, napi_callback_info info) {
 static napi_value js_claim(napi_env env, napi_callback_info info) {
   static char mapped_path[4096];
   static int32_t *counter;
-  size_t argc = 1;
-  napi_value arg, r;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
-  char *path = arg_string(env, arg);
+  napi_value r;
+  char *path = only_string_arg(env, info);
   if (!path) return NULL;
   if (!counter || strcmp(path, mapped_path) != 0) {
     if (counter) munmap(counter, sizeof(int32_t));
@@ -817,7 +801,6 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"exec", NULL, js_exec, NULL, NULL, NULL, napi_default, NULL},
       {"import", NULL, js_import, NULL, NULL, NULL, napi_default, NULL},
       {"get", NULL, js_get, NULL, NULL, NULL, napi_default, NULL},
-      {"set", NULL, js_set, NULL, NULL, NULL, napi_default, NULL},
       {"call", NULL, js_call, NULL, NULL, NULL, napi_default, NULL},
       {"str", NULL, js_str, NULL, NULL, NULL, napi_default, NULL},
       {"isPyRef", NULL, js_is_pyref, NULL, NULL, NULL, napi_default, NULL},

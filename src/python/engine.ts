@@ -48,7 +48,6 @@ interface NativeAddon {
   exec(code: string): void;
   import(name: string): object;
   get(obj: object, name: string): unknown;
-  set(obj: object, name: string, value: unknown): void;
   call(fn: object, ...args: unknown[]): unknown;
   str(obj: object): string;
   isPyRef(v: unknown): boolean;
