@@ -90,7 +90,20 @@ function fileDepends(d: DataStore): string {
     ...((d.getVar("__base_depends", false) as Array<[string, unknown]> | undefined) ?? []),
     ...((d.getVar("__depends", false) as Array<[string, unknown]> | undefined) ?? []),
   ];
-  return deps.map(([f]) => path.resolve(f)).join(" ");
+  return deps.map(([f]) => resolvedPath(f)).join(" ");
+}
+
+/** Absolute paths normalised once: every recipe lists the configuration's files again. */
+const resolvedPaths = new Map<string, string>();
+
+function resolvedPath(file: string): string {
+  if (!path.isAbsolute(file)) return path.resolve(file); // depends on the working directory
+  let resolved = resolvedPaths.get(file);
+  if (resolved === undefined) {
+    resolved = path.resolve(file);
+    resolvedPaths.set(file, resolved);
+  }
+  return resolved;
 }
 
 /**
