@@ -174,7 +174,10 @@ class DataSmart:
         return _from_js(value)
 
     def getVarFlag(self, var, flag, expand=True, noweakdefault=False, parsing=False):
-        return _from_js(_get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault)))
+        value = _get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault))
+        if value is None or type(value) is str:
+            return value
+        return _from_js(value)
 
     def getVarFlags(self, var, expand=False, internalflags=False):
         if expand is True or expand is False:
