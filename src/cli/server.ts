@@ -135,6 +135,15 @@ export async function server(action: string, timeout: number): Promise<void> {
       const python = await PythonRuntime.start();
       const cache = new SessionCache(python);
       setSessionProvider((opts) => cache.get(opts));
+      // Like BitBake's server, parse the configuration before the first request, in both forms
+      // commands ask for (with history for `query -r`/`env`, without for parse, graph, build).
+      for (const tracking of [false, true]) {
+        try {
+          await cache.get({ tracking });
+        } catch {
+          // A broken configuration is reported to the request that needs it.
+        }
+      }
       await serve({
         topdir,
         idleTimeout: timeout,
