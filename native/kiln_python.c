@@ -1,12 +1,12 @@
 // kiln's native Python: the host's CPython embedded in Node through Node-API.
 //
-// One interpreter per process, owned by the thread that called init() (it holds the GIL for
+// One interpreter per process, owned by the thread that called start() (it holds the GIL for
 // good: nothing else in the process runs Python). Values cross by the same rules as kiln's
 // Pyodide bridge: None/bool/int/float/str are converted; JavaScript arrays, Sets, Maps, plain
 // objects and Uint8Arrays arrive in Python as list, set, dict and bytes; other JavaScript values
 // arrive as JsRef objects (attributes and calls reach JavaScript); Python containers and other
 // objects stay Python objects on the JavaScript side (instances of the PyRef class given to
-// init) unless wrapped with _kiln_native.to_js(), which asks for a deep conversion.
+// start) unless wrapped with _kiln_native.to_js(), which asks for a deep conversion.
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -62,6 +62,13 @@ static PyTypeObject JsConvertType;
 
 static napi_value to_js(napi_env env, PyObject *o);
 static PyObject *to_py(napi_env env, napi_value v);
+static PyObject *string_to_py(napi_env env, napi_value v);
+
+static napi_value undefined_value(napi_env env) {
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  return undef;
+}
 
 static napi_value ref_value(napi_env env, napi_ref ref) {
   napi_value v;
@@ -93,21 +100,16 @@ static PyObject *raise_js_exception(napi_env env) {
     PyErr_SetString(PyExc_RuntimeError, "JavaScript call failed");
     return NULL;
   }
+  // The error's message, or the thrown value as a string.
   napi_value msg;
   napi_valuetype t = napi_undefined;
-  char *text = NULL;
-  size_t len = 0;
   napi_typeof(env, err, &t);
-  if (t == napi_object && napi_get_named_property(env, err, "message", &msg) == napi_ok &&
-      napi_typeof(env, msg, &t) == napi_ok && t == napi_string) {
-  } else {
-    napi_coerce_to_string(env, err, &msg);
-  }
-  napi_get_value_string_utf8(env, msg, NULL, 0, &len);
-  text = PyMem_Malloc(len + 1);
-  napi_get_value_string_utf8(env, msg, text, len + 1, &len);
-  PyObject *exc = PyObject_CallFunction(g_js_exception, "s#", text, (Py_ssize_t)len);
-  PyMem_Free(text);
+  bool has_message = t == napi_object && napi_get_named_property(env, err, "message", &msg) == napi_ok &&
+                     napi_typeof(env, msg, &t) == napi_ok && t == napi_string;
+  if (!has_message) napi_coerce_to_string(env, err, &msg);
+  PyObject *text = string_to_py(env, msg);
+  PyObject *exc = text ? PyObject_CallOneArg(g_js_exception, text) : NULL;
+  Py_XDECREF(text);
   if (!exc) return NULL;
   PyObject *held = make_jsref(env, err);
   if (held) {
@@ -135,9 +137,8 @@ static PyObject *jsref_call(JsRef *self, PyObject *args, PyObject *kwargs) {
     argv[i] = to_js(env, PyTuple_GET_ITEM(args, i));
     if (!argv[i]) goto done;
   }
-  napi_value fn = ref_value(env, self->ref), undef, ret;
-  napi_get_undefined(env, &undef);
-  napi_status st = napi_call_function(env, undef, fn, n, argv, &ret);
+  napi_value fn = ref_value(env, self->ref), ret;
+  napi_status st = napi_call_function(env, undefined_value(env), fn, n, argv, &ret);
   if (st == napi_pending_exception || st != napi_ok) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -277,9 +278,9 @@ static PyObject *array_to_list(napi_env env, napi_value arr) {
 }
 
 static PyObject *entries_of(napi_env env, napi_value v) {
-  napi_value undef, arr;
-  napi_get_undefined(env, &undef);
-  if (napi_call_function(env, undef, ref_value(env, g_entries), 1, &v, &arr) != napi_ok) return raise_js_exception(env);
+  napi_value arr;
+  if (napi_call_function(env, undefined_value(env), ref_value(env, g_entries), 1, &v, &arr) != napi_ok)
+    return raise_js_exception(env);
   return array_to_list(env, arr);
 }
 
@@ -442,9 +443,9 @@ static napi_value deep_to_js(napi_env env, PyObject *o) {
     }
     Py_DECREF(seq);
     if (PyAnySet_Check(o)) {
-      napi_value undef, set;
-      napi_get_undefined(env, &undef);
-      if (napi_call_function(env, undef, ref_value(env, g_make_set), 1, &r, &set) != napi_ok) return NULL;
+      napi_value set;
+      if (napi_call_function(env, undefined_value(env), ref_value(env, g_make_set), 1, &r, &set) != napi_ok)
+        return NULL;
       return set;
     }
     return r;
@@ -463,10 +464,7 @@ static napi_value deep_to_js(napi_env env, PyObject *o) {
 
 static napi_value to_js(napi_env env, PyObject *o) {
   napi_value r;
-  if (o == Py_None) {
-    napi_get_undefined(env, &r);
-    return r;
-  }
+  if (o == Py_None) return undefined_value(env);
   if (PyUnicode_CheckExact(o)) return string_to_js(env, o);
   if (PyBool_Check(o)) {
     napi_get_boolean(env, o == Py_True, &r);
@@ -532,12 +530,6 @@ static napi_value throw_python_error(napi_env env) {
 
 // ---- the functions JavaScript calls --------------------------------------------------------
 
-static napi_value undefined_value(napi_env env) {
-  napi_value undef;
-  napi_get_undefined(env, &undef);
-  return undef;
-}
-
 /** A new reference handed to JavaScript (converted, or as a Python object) and released here;
  * NULL means Python raised, which is thrown as PythonError. */
 static napi_value hand_over(napi_env env, PyObject *owned, bool convert) {
@@ -554,6 +546,19 @@ static bool check_started(napi_env env) {
   }
   napi_throw_error(env, NULL, g_started ? "native Python belongs to another thread" : "native Python is not started");
   return false;
+}
+
+/** The call's arguments (at most `max`; their count in *argc) once native Python is started
+ * here; false with a JavaScript error thrown otherwise. */
+static bool take_args(napi_env env, napi_callback_info info, napi_value *argv, size_t max, size_t *argc) {
+  if (!check_started(env)) return false;
+  *argc = max;
+  napi_get_cb_info(env, info, argc, argv, NULL, NULL);
+  if (*argc > max) {
+    napi_throw_error(env, NULL, "too many arguments for a call into Python");
+    return false;
+  }
+  return true;
 }
 
 static PyObject *arg_pyref(napi_env env, napi_value v) {
@@ -593,7 +598,7 @@ static napi_ref keep(napi_env env, napi_value v) {
   return r;
 }
 
-/** start({libpython, executable, home?, PyRef, PythonError, entries, makeSet}) */
+/** start({libpython, executable, PyRef, PythonError, entries, makeSet}) */
 static napi_value js_start(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value opts;
@@ -692,10 +697,9 @@ static napi_value js_import(napi_env env, napi_callback_info info) {
 
 /** get(obj, name): an attribute, converted. */
 static napi_value js_get(napi_env env, napi_callback_info info) {
-  if (!check_started(env)) return NULL;
-  size_t argc = 2;
+  size_t argc;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (!take_args(env, info, argv, 2, &argc)) return NULL;
   PyObject *obj = arg_pyref(env, argv[0]);
   char *name = obj ? arg_string(env, argv[1]) : NULL;
   if (!name) return NULL;
@@ -706,14 +710,9 @@ static napi_value js_get(napi_env env, napi_callback_info info) {
 
 /** call(fn, ...args): call a Python object, the result converted. */
 static napi_value js_call(napi_env env, napi_callback_info info) {
-  if (!check_started(env)) return NULL;
-  size_t argc = 16;
+  size_t argc;
   napi_value argv[16];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc > 16) {
-    napi_throw_error(env, NULL, "too many arguments for a Python call");
-    return NULL;
-  }
+  if (!take_args(env, info, argv, 16, &argc)) return NULL;
   PyObject *fn = argc > 0 ? arg_pyref(env, argv[0]) : NULL;
   if (!fn) return NULL;
   PyObject *args = PyTuple_New(argc - 1);
@@ -738,10 +737,9 @@ static napi_value js_call(napi_env env, napi_callback_info info) {
 
 /** str(obj): Python's str() of a Python object. */
 static napi_value js_str(napi_env env, napi_callback_info info) {
-  if (!check_started(env)) return NULL;
-  size_t argc = 1;
+  size_t argc;
   napi_value arg;
-  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  if (!take_args(env, info, &arg, 1, &argc)) return NULL;
   PyObject *obj = arg_pyref(env, arg);
   if (!obj) return NULL;
   PyObject *s = PyObject_Str(obj);

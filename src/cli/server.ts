@@ -210,7 +210,6 @@ export async function server(action: string, timeout: number): Promise<void> {
   }
 }
 
-/** The server's process id, asked through the socket (the "server-pid" request). */
 /** Whether process `pid` ended within `ms` milliseconds. */
 async function ended(pid: number, ms: number): Promise<boolean> {
   for (const start = Date.now(); Date.now() - start < ms; await new Promise((r) => setTimeout(r, 50))) {
@@ -223,6 +222,7 @@ async function ended(pid: number, ms: number): Promise<boolean> {
   return false;
 }
 
+/** The server's process id, asked through the socket (the "server-pid" request). */
 function askPid(file: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const s = net.createConnection(file);

@@ -626,7 +626,7 @@ export class DataStore {
         this.overridedata.delete(name);
       }
     }
-    if (name.includes(":")) this.updateOverrides(name);
+    if (colon !== -1) this.updateOverrides(name);
     entry.set("_content", value);
     if (this.tracking) this.record({ ...log(), detail: info.detail ?? value });
     if (this.overridevars.has(name)) this.updateOverrideVars(name, value);

@@ -103,6 +103,7 @@ export class ParserPool {
   /** Processes (native Python) or threads (Pyodide). */
   private readonly processes = nativeEnabled();
   private counterDir?: string;
+  private runs = 0;
 
   /** Start `count` parsers (they load Python and the configuration meanwhile). */
   constructor(
@@ -132,7 +133,7 @@ export class ParserPool {
   private newCounter(): Counter {
     if (!this.processes) return new SharedArrayBuffer(4);
     this.counterDir ??= mkdtempSync(path.join(os.tmpdir(), "kiln-parse-"));
-    const file = path.join(this.counterDir, `counter-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const file = path.join(this.counterDir, `counter-${this.runs++}`);
     writeFileSync(file, Buffer.alloc(4));
     return file;
   }

@@ -56,7 +56,7 @@ async function connect(): Promise<{ channel: Channel; init: WorkerInit } | undef
 async function main(): Promise<void> {
   const connected = await connect();
   if (!connected) return;
-  const { channel: port, init } = connected;
+  const { channel, init } = connected;
   let messages: string[] = [];
   const reporter: Reporter = {
     warn: (m) => messages.push(`WARNING: ${m}`),
@@ -72,28 +72,27 @@ async function main(): Promise<void> {
     ev = new Evaluator(python, reporter);
     configs = threadConfigurations(ev, init, reporter);
   } catch (e) {
-    port.post({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
+    channel.post({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);
     return;
   }
   // Configuration messages were already shown by the main thread.
   messages = [];
-  port.post({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
-  port.onRequest((req) => {
+  channel.post({ type: "ready", configHashes: configurationHashes(configs) } satisfies WorkerReply);
+  channel.onRequest((req) => {
     if (req.type !== "parse") return;
-    const counter = req.counter;
-    for (let id = claimNext(counter); id < req.jobs.length; id = claimNext(counter)) {
+    for (let id = claimNext(req.counter); id < req.jobs.length; id = claimNext(req.counter)) {
       const job = req.jobs[id];
       try {
         const config = configs.get(job.mc);
         if (!config) throw new Error(`kiln internal error: unknown multiconfig '${job.mc}'`);
         const { infos, deps } = parseForTree(ev, config, job.file, job.appends, job.names);
-        port.post({ type: "result", id, infos, deps, messages } satisfies WorkerReply);
+        channel.post({ type: "result", id, infos, deps, messages } satisfies WorkerReply);
       } catch (e) {
-        port.post({ type: "failed", id, message: describeError(e), messages } satisfies WorkerReply);
+        channel.post({ type: "failed", id, message: describeError(e), messages } satisfies WorkerReply);
       }
       messages = [];
     }
-    port.post({ type: "done" } satisfies WorkerReply);
+    channel.post({ type: "done" } satisfies WorkerReply);
   });
 }
 

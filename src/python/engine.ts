@@ -14,7 +14,6 @@ import type { PyCallable, PyProxy } from "pyodide/ffi";
 import { defaultCacheDir, loadPython } from "./loader.js";
 
 export interface PythonEngine {
-  readonly name: "native" | "pyodide";
   /** Run Python statements in __main__. */
   exec(code: string): void;
   /** Import a module; the module object. */
@@ -182,7 +181,6 @@ export function startNative(opts: { cacheDir?: string }): PythonEngine {
     `import sys\nsys.pycache_prefix = ${JSON.stringify(path.join(opts.cacheDir ?? defaultCacheDir(), "pycache"))}\nsys.dont_write_bytecode = False\nsys.stdout = sys.stderr`,
   );
   const engine: PythonEngine = {
-    name: "native",
     exec: (code) => native.exec(code),
     import: (name) => native.import(name),
     get: (obj, name) => native.get(obj, name),
@@ -202,7 +200,6 @@ export function startNative(opts: { cacheDir?: string }): PythonEngine {
 export async function startPyodide(opts: { cacheDir?: string }): Promise<PythonEngine> {
   const py: PyodideInterface = await loadPython(opts);
   return {
-    name: "pyodide",
     exec: (code) => py.runPython(code),
     import: (name) => py.pyimport(name) as object,
     get: (obj, name) => (obj as Record<string, unknown>)[name],

@@ -303,12 +303,9 @@ export class PythonRuntime implements InlinePython {
     // A Python object handed back to Python may be consumed by the call (Pyodide), so hand out
     // a shared copy of what the datastore keeps; a datastore stored as a value (BB_ORIGENV)
     // becomes its `d`.
-    const out = (v: unknown): unknown => {
-      if (engine.isPyObject(v)) return engine.share(v);
-      if (v instanceof DataStore) return engine.call(this.fns.wrap, this.handle(v));
-      return v;
-    };
     const keep = (v: unknown): unknown => (engine.isPyObject(v) ? engine.share(v) : v);
+    const out = (v: unknown): unknown =>
+      v instanceof DataStore ? engine.call(this.fns.wrap, this.handle(v)) : keep(v);
     // Where a write from Python comes from, asked only when the datastore keeps history.
     const at = (id: number): { file?: string; line?: number } => {
       if (!this.store(id).tracking) return {};

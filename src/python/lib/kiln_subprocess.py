@@ -13,6 +13,8 @@ import io
 import os
 import subprocess
 
+from kiln_ffi import to_js, to_py
+
 _spawn = None  # set by install(): fn(argv, cwd, env_json, input_bytes, shell) -> JS result
 
 
@@ -80,7 +82,6 @@ class Popen(object):
         self._done = True
         import json
         data = self._stdin_data + (extra_input or b"")
-        from kiln_ffi import to_js, to_py
         result = to_py(_spawn(to_js(self._argv()), self._cwd, json.dumps(self._env), to_js(data)))
         if result.get("error"):
             code = result["error"]
