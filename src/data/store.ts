@@ -346,12 +346,8 @@ export class DataStore {
   }
 
   private updateOverrides(name: string): void {
-    for (const [shortvar, override] of overrideSuffixes(name)) {
-      const list = this.overridedata.get(shortvar) ?? [];
-      if (!list.some(([v, o]) => v === name && o === override)) {
-        this.overridedata.set(shortvar, [...list, [name, override]]);
-      }
-    }
+    for (const [shortvar, override] of overrideSuffixes(name))
+      this.overridedata.add(shortvar, name, override);
   }
 
   private updateOverrideVars(name: string, value: unknown): void {
@@ -379,6 +375,12 @@ export class DataStore {
   }
 
   getVarFlag(name: string, flag: string, expand = true, opts: GetOptions = {}): unknown {
+    // The common case first: an expanded value already cached.
+    if (expand && !opts.noweakdefault) {
+      this.expandCache.read(name);
+      const cached = this.expandCache.get(flag === "_content" ? name : `${name}[${flag}]`);
+      if (cached) return cached.value;
+    }
     return this.lookup(name, flag, expand, opts.noweakdefault ?? false, opts.parsing ?? false, false)[0];
   }
 
@@ -432,7 +434,8 @@ export class DataStore {
   ): [unknown, VariableParse | null] {
     const local = this.findVar(name);
     let value: unknown;
-    let removes = new Set<string>();
+    // Made when a :remove applies (most values have none).
+    let removes: Set<string> | undefined;
     const content = flag === "_content" && !parsing;
 
     const od = content ? this.overridedata.get(name) : undefined;
@@ -511,11 +514,11 @@ export class DataStore {
       const removeList = local.get(":remove") as Array<[string, string | undefined]> | undefined;
       if (removeList) {
         this.needOverrides();
-        for (const [r, o] of removeList) if (this.conditionMet(o)) removes.add(r);
+        for (const [r, o] of removeList) if (this.conditionMet(o)) (removes ??= new Set()).add(r);
       }
     }
 
-    if (pyTruthy(value) && content && removes.size > 0 && parser) {
+    if (removes && removes.size > 0 && pyTruthy(value) && content && parser) {
       const expanded = new Map<string, string[]>();
       for (const r of removes) expanded.set(r, pySplit(String(this.expand(r) ?? "")));
       parser.removes = new Set();
@@ -677,11 +680,8 @@ export class DataStore {
     this.table.set(name, new Map());
     this.overridedata.delete(name);
     if (!name.includes(":")) return;
-    for (const [shortvar, override] of overrideSuffixes(name)) {
-      const list = this.overridedata.get(shortvar);
-      const i = list ? list.findIndex(([v, o]) => v === name && o === override) : -1;
-      if (list && i >= 0) this.overridedata.set(shortvar, [...list.slice(0, i), ...list.slice(i + 1)]);
-    }
+    for (const [shortvar, override] of overrideSuffixes(name))
+      this.overridedata.remove(shortvar, name, override);
   }
 
   delVarFlag(name: string, flag: string, info: LogInfo = {}): void {
@@ -796,7 +796,8 @@ export class DataStore {
       const moved: Array<[string, string]> = [];
       this.overridedata.set(newkey, moved);
       this.changed(newkey);
-      for (const [v, o] of od) {
+      // A copy: renaming each name takes it out of this list.
+      for (const [v, o] of [...od]) {
         const renamed = v.split(key).join(newkey);
         moved.push([renamed, o]);
         this.renameVar(v, renamed);

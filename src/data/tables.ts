@@ -50,7 +50,16 @@ export class OverrideTable {
   private readonly own = new Map<string, Array<[string, string]> | null>();
   /** The names in `own` that hold "${" (see VarTable.namesWithReferences). */
   private readonly namesWithReferences = new Set<string>();
-  constructor(private readonly parent: OverrideTable | null) {}
+  /**
+   * Lists of `own` that only this table can see, so add() and remove() change them in place.
+   * Any other list may be seen through a copy (or a flattened table) and is replaced instead,
+   * as BitBake replaces each list it changes.
+   */
+  private readonly owned = new Set<Array<[string, string]>>();
+  constructor(private readonly parent: OverrideTable | null) {
+    // The parent's lists are now visible to this table too.
+    parent?.owned.clear();
+  }
 
   get(name: string): Array<[string, string]> | undefined {
     for (let t: OverrideTable | null = this; t; t = t.parent) {
@@ -69,11 +78,41 @@ export class OverrideTable {
     this.put(name, null);
   }
   private put(name: string, list: Array<[string, string]> | null): void {
+    const before = this.own.get(name);
+    if (before) this.owned.delete(before);
     this.own.set(name, list);
     if (name.includes("${")) this.namesWithReferences.add(name);
   }
+  /** Add [name, override] to the list of `shortvar`, unless there already. */
+  add(shortvar: string, name: string, override: string): void {
+    const list = this.get(shortvar);
+    if (list?.some(([v, o]) => v === name && o === override)) return;
+    if (list && this.owned.has(list)) {
+      list.push([name, override]);
+      return;
+    }
+    const fresh: Array<[string, string]> = list ? [...list, [name, override]] : [[name, override]];
+    this.put(shortvar, fresh);
+    this.owned.add(fresh);
+  }
+
+  /** Take [name, override] out of the list of `shortvar`, if there. */
+  remove(shortvar: string, name: string, override: string): void {
+    const list = this.get(shortvar);
+    const i = list ? list.findIndex(([v, o]) => v === name && o === override) : -1;
+    if (!list || i < 0) return;
+    if (this.owned.has(list)) {
+      list.splice(i, 1);
+      return;
+    }
+    const fresh = [...list.slice(0, i), ...list.slice(i + 1)];
+    this.put(shortvar, fresh);
+    this.owned.add(fresh);
+  }
+
   /** One level holding what this chain shows, in names() order (the lists are shared). */
   flattened(): OverrideTable {
+    this.owned.clear();
     const flat = new OverrideTable(null);
     for (const name of this.names()) flat.set(name, this.get(name)!);
     return flat;

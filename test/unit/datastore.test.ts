@@ -200,6 +200,31 @@ test("keysWithFlag keeps keys() order and BitBake's truth of the expanded flag",
   assert.deepEqual([...copy.keysWithFlag("task")].sort(), ["do_c", "do_e", "do_f"]);
 });
 
+test("changes to override names stay in the store that makes them", () => {
+  const d = store();
+  d.setVar("OVERRIDES", "on:other");
+  d.setVar("A:on", "on-value");
+  d.setVar("A:first", "first");
+  // A copy's changes to the list of A's override names leave the original's list alone...
+  const c = d.createCopy();
+  c.delVar("A:on");
+  c.setVar("A:third", "third");
+  assert.equal(c.getVar("A"), undefined);
+  assert.equal(d.getVar("A"), "on-value");
+  assert.equal(d.keys().includes("A:third"), false);
+  // ...and a compact copy keeps the list it was made with when the original changes its own.
+  const e = store();
+  e.setVar("OVERRIDES", "on:other");
+  e.setVar("A:on", "on-value");
+  const compact = e.compactCopy();
+  e.delVar("A:on");
+  e.setVar("A:other", "other-value");
+  assert.equal(e.getVar("A"), "other-value");
+  assert.equal(compact.getVar("A"), "on-value");
+  compact.setVar("A:more", "more");
+  assert.equal(e.getVar("A"), "other-value");
+});
+
 test("compactCopy sees what createCopy sees, in the same key order, and keeps its changes to itself", () => {
   const d = store();
   d.setVar("OVERRIDES", "on:more");
