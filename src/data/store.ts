@@ -514,7 +514,11 @@ export class DataStore {
       const removeList = local.get(":remove") as Array<[string, string | undefined]> | undefined;
       if (removeList) {
         this.needOverrides();
-        for (const [r, o] of removeList) if (this.conditionMet(o)) (removes ??= new Set()).add(r);
+        for (const [r, o] of removeList) {
+          if (!this.conditionMet(o)) continue;
+          removes ??= new Set();
+          removes.add(r);
+        }
       }
     }
 
