@@ -7,11 +7,15 @@
 // that read the changed variable, directly or through other cached values. What cannot be
 // tracked by name falls back to BitBake's rule: a value that read the list of keys or another
 // datastore, or whose computation changed the store, is dropped on the next change of any kind.
+// Where BitBake empties the cache because the active overrides changed, only the values whose
+// computation consulted the active overrides are dropped (with the values computed from them).
 
 /** A computation in progress and the variable names it read (null: something untracked). */
 interface ReadFrame {
   owner: ExpansionCache<unknown>;
   deps: Set<string> | null;
+  /** Whether it consulted the active overrides. */
+  overrides: boolean;
 }
 
 /** The computations in progress on this thread, innermost last. */
@@ -24,6 +28,8 @@ export class ExpansionCache<V> {
   private readonly dependents = new Map<string, Set<string>>();
   /** Cache names dropped on any change. */
   private readonly volatile = new Set<string>();
+  /** Cache names whose computation consulted the active overrides. */
+  private readonly overrideReaders = new Set<string>();
   /** Counts changes, to notice a computation that changed the store while it ran. */
   private changes = 0;
 
@@ -36,7 +42,7 @@ export class ExpansionCache<V> {
    * keep the value `keep` picks from its result (nothing is kept for null).
    */
   compute<T>(cachename: string, name: string, compute: () => T, keep: (result: T) => V | null): T {
-    const frame: ReadFrame = { owner: this, deps: new Set([name]) };
+    const frame: ReadFrame = { owner: this, deps: new Set([name]), overrides: false };
     const changesBefore = this.changes;
     frames.push(frame);
     let result: T;
@@ -52,6 +58,7 @@ export class ExpansionCache<V> {
     const value = keep(result);
     if (value === null) return result;
     this.values.set(cachename, value);
+    if (frame.overrides) this.overrideReaders.add(cachename);
     if (frame.deps && this.changes === changesBefore) {
       for (const dep of frame.deps) {
         const readers = this.dependents.get(dep);
@@ -73,6 +80,13 @@ export class ExpansionCache<V> {
     }
   }
 
+  /** The computation in progress consulted the active overrides. */
+  readOverrides(): void {
+    const top = frames[frames.length - 1];
+    if (top?.owner === this) top.overrides = true;
+    else if (top) top.deps = null;
+  }
+
   /** The computation in progress read something that is not a variable by name. */
   readUntracked(): void {
     const top = frames[frames.length - 1];
@@ -90,12 +104,13 @@ export class ExpansionCache<V> {
     }
   }
 
-  /** Drop everything (the active overrides changed). */
-  clear(): void {
+  /** The active overrides changed: drop the values that consulted them, or may have. */
+  overridesChanged(): void {
     this.changes++;
-    this.values.clear();
-    this.dependents.clear();
+    const stale = [...this.overrideReaders, ...this.volatile];
+    this.overrideReaders.clear();
     this.volatile.clear();
+    for (const c of stale) this.drop(c);
   }
 
   private invalidate(name: string): void {

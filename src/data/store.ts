@@ -298,6 +298,8 @@ export class DataStore {
   // ---- overrides -------------------------------------------------------------------------
 
   private needOverrides(): void {
+    // Whoever needs them depends on them (this is where every use of the overrides starts).
+    this.expandCache.readOverrides();
     if (this.overrides !== null || this.inOverride) return;
     const attempts: string[][] = [];
     for (let count = 0; count < 5; count++) {
@@ -312,7 +314,7 @@ export class DataStore {
       }
       attempts.push(this.overrides);
       this.overridesSet = new Set(this.overrides);
-      this.expandCache.clear();
+      this.expandCache.overridesChanged();
       const again = String(this.getVar("OVERRIDES") || "").split(":");
       if (sameList(again, this.overrides)) return;
       this.overrides = again;
@@ -361,7 +363,7 @@ export class DataStore {
       fresh = next;
     }
     this.overrides = null;
-    this.expandCache.clear();
+    this.expandCache.overridesChanged();
   }
 
   // ---- reading ---------------------------------------------------------------------------
