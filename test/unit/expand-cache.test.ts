@@ -154,3 +154,28 @@ test("changes to variables a value did not read keep it cached", () => {
   assert.equal(d.getVar("A"), "in p");
   assert.equal(runs, 2);
 });
+
+test("a change of the active overrides recomputes only the values that consulted them", () => {
+  const runs = new Map<string, number>();
+  const python: InlinePython = {
+    evalInline: (code, _varname, d) => {
+      runs.set(code, (runs.get(code) ?? 0) + 1);
+      return String(d.getVar(code === "plain" ? "INPUT" : "CHOICE"));
+    },
+  };
+  const d = store(python);
+  d.setVar("MACHINE", "one");
+  d.setVar("OVERRIDES", "${MACHINE}");
+  d.setVar("INPUT", "in");
+  d.setVar("CHOICE", "default");
+  d.setVar("CHOICE:two", "chosen");
+  d.setVar("PLAIN", "${@plain}");
+  d.setVar("BY_OVERRIDE", "${@choice}");
+  assert.equal(d.getVar("PLAIN"), "in");
+  assert.equal(d.getVar("BY_OVERRIDE"), "default");
+  // OVERRIDES reads MACHINE: setting it changes the active overrides.
+  d.setVar("MACHINE", "two");
+  assert.equal(d.getVar("BY_OVERRIDE"), "chosen");
+  assert.equal(d.getVar("PLAIN"), "in");
+  assert.deepEqual(Object.fromEntries(runs), { plain: 1, choice: 2 });
+});
