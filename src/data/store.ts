@@ -58,7 +58,12 @@ const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<a
 /** The operations of the old override syntax, refused in variable names. */
 const OLD_OPERATION = /_append|_prepend|_remove/;
 const VAR_REF = /\$\{[a-zA-Z0-9\-_+./~:]+\}/;
-const VAR_REF_G = /\$\{[a-zA-Z0-9\-_+./~:]+\}/g;
+/** The characters of a name in `${NAME}` (VAR_REF's class), by character code. */
+const NAME_CHARS = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+./~:")
+  NAME_CHARS[c.charCodeAt(0)] = 1;
+const isNameChar = (code: number) => code < 128 && NAME_CHARS[code] === 1;
+const CLOSE_BRACE = 125;
 const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
 const WS_SPLIT = new RegExp(`(${PY_WS})`, "u");
 const OVERRIDE_START = /^[a-z0-9]/;
@@ -227,9 +232,9 @@ export class DataStore {
     while (cur.includes("${")) {
       const before = cur;
       try {
-        cur = cur.replace(VAR_REF_G, (m) => this.substituteVar(m, parse));
+        cur = this.substituteVars(cur, parse);
         try {
-          cur = cur.replace(PY_REF_G, (m) => this.substitutePython(m, parse));
+          if (cur.includes("${@")) cur = cur.replace(PY_REF_G, (m) => this.substitutePython(m, parse));
         } catch (e) {
           // An unterminated string literal usually means unbalanced braces: leave it unexpanded.
           if (!(isPythonFailure(e) && e.pythonType === "SyntaxError" && isUnterminatedString(e.message)))
@@ -247,6 +252,29 @@ export class DataStore {
     }
     parse.value = cur;
     return parse;
+  }
+
+  /**
+   * Replace every `${NAME}` in `s` by the value of NAME, left to right, where NAME is one or
+   * more of the characters BitBake's variable-reference pattern allows (VAR_REF): what a
+   * global replace with that pattern does, without a regular expression's cost per match.
+   */
+  private substituteVars(s: string, parse: VariableParse): string {
+    let out = "";
+    let copied = 0;
+    let at = s.indexOf("${");
+    while (at !== -1) {
+      let end = at + 2;
+      while (end < s.length && isNameChar(s.charCodeAt(end))) end++;
+      if (end > at + 2 && s.charCodeAt(end) === CLOSE_BRACE) {
+        out += s.slice(copied, at) + this.substituteVar(s.slice(at, end + 1), parse);
+        copied = end + 1;
+        at = s.indexOf("${", copied);
+      } else {
+        at = s.indexOf("${", at + 1);
+      }
+    }
+    return copied === 0 ? s : out + s.slice(copied);
   }
 
   private substituteVar(match: string, parse: VariableParse): string {

@@ -263,3 +263,48 @@ test("compactCopy sees what createCopy sees, in the same key order, and keeps it
   assert.equal(level.getVarFlag("B", "doc"), "a flag");
   assert.equal(compact.getVar("B"), "changed-b");
 });
+
+test("variable references are found as BitBake's pattern finds them, in any surrounding text", () => {
+  const d = store();
+  d.setVar("A", "a");
+  d.setVar("B.c", "${A}b");
+  d.setVar("X", "A");
+  d.setVar("~:+-_/", "odd");
+  // BitBake's pattern, applied until nothing changes (what expansion does without Python).
+  const values: Record<string, string> = { A: "a", "B.c": "${A}b", X: "A", "~:+-_/": "odd" };
+  const reference = (s: string) => {
+    for (let before = ""; before !== s; ) {
+      before = s;
+      s = s.replace(/\$\{[a-zA-Z0-9\-_+./~:]+\}/g, (m) => values[m.slice(2, -1)] ?? m);
+    }
+    return s;
+  };
+  const pieces = [
+    "${",
+    "}",
+    "A",
+    "B.c",
+    "X",
+    "~:+-_/",
+    "$",
+    "{",
+    " ",
+    "${A}",
+    "${~:+-_/}",
+    "${X}",
+    "é",
+    "\n",
+  ];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  for (let n = 0; n < 3000; n++) {
+    let s = "";
+    for (let k = next() % 9; k > 0; k--) s += pieces[next() % pieces.length];
+    if (s.includes("${@")) continue;
+    assert.equal(d.expand(s), reference(s), JSON.stringify(s));
+  }
+  assert.equal(d.expand("${${X}} ${A ${A}} ${~:+-_/}${B.c}$${A}"), "a ${A a} oddab$a");
+});
