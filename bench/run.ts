@@ -11,6 +11,7 @@ import { PythonRuntime } from "../src/python/index.js";
 import { parseTree } from "../src/resolve/index.js";
 import { prepareTaskGraph, renderDepGraph } from "../src/tasks/index.js";
 import { generateTaskBench, timeBuild } from "./build.js";
+import { benchDatastore } from "./datastore.js";
 import { generateBuildDir } from "./generate.js";
 
 const quiet: Reporter = { warn: () => {}, error: () => {} };
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
     t0 = process.hrtime.bigint();
     const touched = await parseTree(ev, configs, quiet, { ...base, cache: true });
     line(`re-parse after touching one bbappend (${touched.stats.parsed} parsed)`, `${ms(t0).toFixed(0)} ms`);
+
+    benchDatastore(line);
 
     // Python → JS: d.getVar from metadata Python.
     const d = DataStore.create({ python, reporter: quiet });

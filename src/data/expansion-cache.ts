@@ -13,7 +13,8 @@
 /** A computation in progress and the variable names it read (null: something untracked). */
 interface ReadFrame {
   owner: ExpansionCache<unknown>;
-  deps: Set<string> | null;
+  /** Names read, repeats included (cheaper to note than to test; registering drops them). */
+  deps: string[] | null;
   /** Whether it consulted the active overrides. */
   overrides: boolean;
 }
@@ -42,7 +43,7 @@ export class ExpansionCache<V> {
    * keep the value `keep` picks from its result (nothing is kept for null).
    */
   compute<T>(cachename: string, name: string, compute: () => T, keep: (result: T) => V | null): T {
-    const frame: ReadFrame = { owner: this, deps: new Set([name]), overrides: false };
+    const frame: ReadFrame = { owner: this, deps: [name], overrides: false };
     const changesBefore = this.changes;
     frames.push(frame);
     let result: T;
@@ -75,7 +76,7 @@ export class ExpansionCache<V> {
   read(name: string): void {
     const top = frames[frames.length - 1];
     if (top?.deps) {
-      if (top.owner === this) top.deps.add(name);
+      if (top.owner === this) top.deps.push(name);
       else top.deps = null;
     }
   }
