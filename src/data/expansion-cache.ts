@@ -98,20 +98,20 @@ export class ExpansionCache<V> {
   changed(names: Iterable<string>): void {
     this.changes++;
     for (const name of names) this.invalidate(name);
-    if (this.volatile.size > 0) {
-      const all = [...this.volatile];
-      this.volatile.clear();
-      for (const c of all) this.drop(c);
-    }
+    this.dropAll(this.volatile);
   }
 
   /** The active overrides changed: drop the values that consulted them, or may have. */
   overridesChanged(): void {
     this.changes++;
-    const stale = [...this.overrideReaders, ...this.volatile];
-    this.overrideReaders.clear();
-    this.volatile.clear();
-    for (const c of stale) this.drop(c);
+    this.dropAll(this.overrideReaders, this.volatile);
+  }
+
+  /** Empty these sets of cache names, dropping each value named (and what was built from it). */
+  private dropAll(...sets: Set<string>[]): void {
+    const names = sets.flatMap((set) => [...set]);
+    for (const set of sets) set.clear();
+    for (const c of names) this.drop(c);
   }
 
   private invalidate(name: string): void {

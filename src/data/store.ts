@@ -9,6 +9,7 @@ import { PY_WS, pySplit } from "../syntax/index.js";
 import { ExpansionError, FatalError, SkipRecipe } from "./errors.js";
 import { ExpansionCache } from "./expansion-cache.js";
 import { type LogInfo, VariableHistory } from "./history.js";
+import { replaceReferences, VAR_REF } from "./references.js";
 import { type Entry, OverrideTable, VarTable } from "./tables.js";
 import { pyTruthy, shallowCopy } from "./values.js";
 
@@ -57,13 +58,6 @@ const KEYWORDS = [":append", ":prepend", ":remove"] as const;
 const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<add>[^A-Z]*))?$/;
 /** The operations of the old override syntax, refused in variable names. */
 const OLD_OPERATION = /_append|_prepend|_remove/;
-const VAR_REF = /\$\{[a-zA-Z0-9\-_+./~:]+\}/;
-/** The characters of a name in `${NAME}` (VAR_REF's class), by character code. */
-const NAME_CHARS = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+./~:")
-  NAME_CHARS[c.charCodeAt(0)] = 1;
-const isNameChar = (code: number) => code < 128 && NAME_CHARS[code] === 1;
-const CLOSE_BRACE = 125;
 const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
 const WS_SPLIT = new RegExp(`(${PY_WS})`, "u");
 const OVERRIDE_START = /^[a-z0-9]/;
@@ -232,7 +226,7 @@ export class DataStore {
     while (cur.includes("${")) {
       const before = cur;
       try {
-        cur = this.substituteVars(cur, parse);
+        cur = replaceReferences(cur, (m) => this.substituteVar(m, parse));
         try {
           if (cur.includes("${@")) cur = cur.replace(PY_REF_G, (m) => this.substitutePython(m, parse));
         } catch (e) {
@@ -252,29 +246,6 @@ export class DataStore {
     }
     parse.value = cur;
     return parse;
-  }
-
-  /**
-   * Replace every `${NAME}` in `s` by the value of NAME, left to right, where NAME is one or
-   * more of the characters BitBake's variable-reference pattern allows (VAR_REF): what a
-   * global replace with that pattern does, without a regular expression's cost per match.
-   */
-  private substituteVars(s: string, parse: VariableParse): string {
-    let out = "";
-    let copied = 0;
-    let at = s.indexOf("${");
-    while (at !== -1) {
-      let end = at + 2;
-      while (end < s.length && isNameChar(s.charCodeAt(end))) end++;
-      if (end > at + 2 && s.charCodeAt(end) === CLOSE_BRACE) {
-        out += s.slice(copied, at) + this.substituteVar(s.slice(at, end + 1), parse);
-        copied = end + 1;
-        at = s.indexOf("${", copied);
-      } else {
-        at = s.indexOf("${", at + 1);
-      }
-    }
-    return copied === 0 ? s : out + s.slice(copied);
   }
 
   private substituteVar(match: string, parse: VariableParse): string {
@@ -405,12 +376,6 @@ export class DataStore {
   }
 
   getVarFlag(name: string, flag: string, expand = true, opts: GetOptions = {}): unknown {
-    // The common case first: an expanded value already cached.
-    if (expand && !opts.noweakdefault) {
-      this.expandCache.read(name);
-      const cached = this.expandCache.get(flag === "_content" ? name : `${name}[${flag}]`);
-      if (cached) return cached.value;
-    }
     return this.lookup(name, flag, expand, opts.noweakdefault ?? false, opts.parsing ?? false, false)[0];
   }
 

@@ -265,13 +265,10 @@ test("compactCopy sees what createCopy sees, in the same key order, and keeps it
 });
 
 test("variable references are found as BitBake's pattern finds them, in any surrounding text", () => {
-  const d = store();
-  d.setVar("A", "a");
-  d.setVar("B.c", "${A}b");
-  d.setVar("X", "A");
-  d.setVar("~:+-_/", "odd");
-  // BitBake's pattern, applied until nothing changes (what expansion does without Python).
   const values: Record<string, string> = { A: "a", "B.c": "${A}b", X: "A", "~:+-_/": "odd" };
+  const d = store();
+  for (const [name, value] of Object.entries(values)) d.setVar(name, value);
+  // BitBake's pattern, applied until nothing changes (what expansion does without Python).
   const reference = (s: string) => {
     for (let before = ""; before !== s; ) {
       before = s;
