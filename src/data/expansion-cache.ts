@@ -104,13 +104,15 @@ export class ExpansionCache<V> {
   /** The active overrides changed: drop the values that consulted them, or may have. */
   overridesChanged(): void {
     this.changes++;
-    this.dropAll(this.overrideReaders, this.volatile);
+    this.dropAll(this.overrideReaders);
+    this.dropAll(this.volatile);
   }
 
-  /** Empty these sets of cache names, dropping each value named (and what was built from it). */
-  private dropAll(...sets: Set<string>[]): void {
-    const names = sets.flatMap((set) => [...set]);
-    for (const set of sets) set.clear();
+  /** Empty a set of cache names, dropping each value named (and what was built from it). */
+  private dropAll(set: Set<string>): void {
+    if (set.size === 0) return;
+    const names = [...set];
+    set.clear();
     for (const c of names) this.drop(c);
   }
 

@@ -86,11 +86,29 @@ function remapVirtualProviders(tasks: string[], d: DataStore): void {
 
 /** Every file the parse depended on (BBINCLUDED). */
 function fileDepends(d: DataStore): string {
-  const deps = [
-    ...((d.getVar("__base_depends", false) as Array<[string, unknown]> | undefined) ?? []),
-    ...((d.getVar("__depends", false) as Array<[string, unknown]> | undefined) ?? []),
-  ];
-  return deps.map(([f]) => resolvedPath(f)).join(" ");
+  type Depends = Array<[string, unknown]> | undefined;
+  const base = renderedBase((d.getVar("__base_depends", false) as Depends) ?? []);
+  const own = ((d.getVar("__depends", false) as Depends) ?? []).map(([f]) => resolvedPath(f)).join(" ");
+  return base && own ? `${base} ${own}` : base || own;
+}
+
+/** The configuration's files (__base_depends) as fileDepends renders them, kept for the next
+ * recipe: every recipe holds a copy of the same list (the same entries), hundreds of files long. */
+let baseRendered: { entries: Array<[string, unknown]>; cwd: string; text: string } | undefined;
+
+function renderedBase(entries: Array<[string, unknown]>): string {
+  const cwd = process.cwd();
+  const last = baseRendered;
+  if (
+    last &&
+    last.cwd === cwd &&
+    last.entries.length === entries.length &&
+    last.entries.every((e, i) => e === entries[i])
+  )
+    return last.text;
+  const text = entries.map(([f]) => resolvedPath(f)).join(" ");
+  baseRendered = { entries, cwd, text };
+  return text;
 }
 
 /** Absolute paths normalised once: every recipe lists the configuration's files again. */
