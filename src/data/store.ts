@@ -879,12 +879,28 @@ export class DataStore {
  * there is none ("do_foo" gives ("do_fo", "do_foo"), a harmless quirk kept for exactness) and
  * stops at a suffix that does not start with a lower-case letter or digit.
  */
-function* overrideSuffixes(name: string): Generator<[string, string]> {
+function overrideSuffixes(name: string): ReadonlyArray<readonly [string, string]> {
+  let pairs = suffixesByName.get(name);
+  if (pairs === undefined) {
+    pairs = findOverrideSuffixes(name);
+    // Bounded; forgetting only costs finding them again.
+    if (suffixesByName.size >= 100_000) suffixesByName.clear();
+    suffixesByName.set(name, pairs);
+  }
+  return pairs;
+}
+
+/** overrideSuffixes() of names met before: a name is indexed, changed and deleted in turn, and
+ * every recipe renames the configuration's FILES:${PN}-dev, RDEPENDS:${PN}... again. */
+const suffixesByName = new Map<string, ReadonlyArray<readonly [string, string]>>();
+
+function findOverrideSuffixes(name: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
   let cut = name.lastIndexOf(":");
   let override: string | null = name.slice(cut + 1);
   let shortvar = name.slice(0, cut === -1 ? -1 : cut);
   while (override && OVERRIDE_START.test(override)) {
-    yield [shortvar, override];
+    pairs.push([shortvar, override]);
     override = null;
     if (shortvar.includes(":")) {
       cut = shortvar.lastIndexOf(":");
@@ -893,6 +909,7 @@ function* overrideSuffixes(name: string): Generator<[string, string]> {
       if (shortvar.length === 0) override = null;
     }
   }
+  return pairs;
 }
 
 /** Rename every key containing `${...}` to its expansion (BitBake's expandKeys). */
