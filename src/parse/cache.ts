@@ -9,10 +9,16 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { writeFileAtomic } from "../util/atomic.js";
+import { codeIdentity } from "./code-identity.js";
 import type { RecipeInfo } from "./recipes.js";
 
 /** Bump when parsing semantics change, so old entries are not used by a new kiln. */
 export const PARSER_VERSION = "kiln-parse-6";
+
+/** What a cache's entries were written by: PARSER_VERSION and this kiln's code and Python. */
+function writer(): string {
+  return `${PARSER_VERSION} ${codeIdentity()}`;
+}
 
 interface FileStamp {
   mtimeNs: string;
@@ -141,7 +147,7 @@ export class ParseCache {
       const body = raw.subarray(32);
       if (createHash("sha256").update(body).digest().equals(digest)) {
         const parsed = JSON.parse(gunzipSync(body).toString("utf8")) as CacheFile;
-        if (parsed.version === PARSER_VERSION && parsed.config === configHash) data = parsed;
+        if (parsed.version === writer() && parsed.config === configHash) data = parsed;
       }
     } catch {
       data = undefined;
@@ -163,14 +169,14 @@ export class ParseCache {
 
   /**
    * A key for everything derived from parsing `recipe` as the cache holds it now: the parser
-   * version, the configuration and every file it depended on with its content. Valid after a
+   * (version and code), the configuration and every file it depended on with its content. Valid after a
    * successful lookup() or store() in this run.
    */
   fingerprint(recipe: string): string | undefined {
     const entry = this.entries.get(recipe);
     if (!entry) return undefined;
     return createHash("sha256")
-      .update(JSON.stringify([PARSER_VERSION, this.configHash, recipe, entry.appends, entry.deps]))
+      .update(JSON.stringify([writer(), this.configHash, recipe, entry.appends, entry.deps]))
       .digest("hex");
   }
 
@@ -194,7 +200,7 @@ export class ParseCache {
   save(): void {
     if (!this.dirty) return;
     const data: CacheFile = {
-      version: PARSER_VERSION,
+      version: writer(),
       config: this.configHash,
       stamps: this.hasher.stamps(),
       entries: Object.fromEntries(this.entries),

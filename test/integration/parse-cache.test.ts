@@ -3,9 +3,22 @@
 // cache is never used. Parsing in threads gives the same answers as parsing in one thread.
 
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, test } from "node:test";
-import { BuildDir } from "../helpers/builddir.js";
+import { BuildDir, REPO } from "../helpers/builddir.js";
 
 const files: Record<string, string> = {
   "meta-test/recipes/shared.inc": 'SHARED = "1"\n',
@@ -21,7 +34,14 @@ const dir = new BuildDir(files);
 after(() => dir.remove());
 
 function parse(...extra: string[]): { cached: number; parsed: number; line: string } {
-  const r = dir.kiln("parse", ...extra);
+  return summary(dir.kiln("parse", ...extra));
+}
+
+function summary(r: { code: number | null; stdout: string; stderr: string }): {
+  cached: number;
+  parsed: number;
+  line: string;
+} {
   assert.equal(r.code, 0, r.stderr);
   const m =
     /Parsing of (\d+) \.bb files complete \((\d+) cached, (\d+) parsed\)\. (\d+) targets, (\d+) skipped, (\d+) masked, (\d+) errors\./.exec(
@@ -87,6 +107,24 @@ test("a damaged cache file is ignored and rebuilt", () => {
   const raw = readFileSync(cacheFile);
   raw[raw.length - 5] ^= 0xff;
   writeFileSync(cacheFile, raw);
+  assert.equal(parse().parsed, 16);
+  assert.equal(parse().parsed, 0);
+});
+
+test("a cache written by a kiln built from other sources is not used, in either direction", () => {
+  assert.equal(parse().parsed, 0);
+  // This kiln again, but one of its modules differs (by a comment): another build.
+  const other = mkdtempSync(path.join(os.tmpdir(), "kiln-other-"));
+  try {
+    for (const part of ["bin", "dist/src", "dist/native", "src/python/lib", "package.json"])
+      cpSync(path.join(REPO, part), path.join(other, part), { recursive: true });
+    symlinkSync(path.join(REPO, "node_modules"), path.join(other, "node_modules"));
+    appendFileSync(path.join(other, "dist/src/parse/tree.js"), "\n// another build\n");
+    const run = spawnSync(path.join(other, "bin/kiln"), ["parse"], { cwd: dir.dir, encoding: "utf8" });
+    assert.equal(summary({ code: run.status, stdout: run.stdout, stderr: run.stderr }).parsed, 16);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
   assert.equal(parse().parsed, 16);
   assert.equal(parse().parsed, 0);
 });
