@@ -19,7 +19,8 @@ echo "Stack: $(for d in bitbake openembedded-core meta-openembedded meta-virtual
 echo
 echo "## Parse"
 echo
-echo "- BitBake: \`$(as_user "/usr/bin/python3 $stack/bitbake/bin/bitbake -p 2>&1" | grep '^Parsing of')\`"
+# From its cache, BitBake reports the entries it loaded instead of a parse summary.
+echo "- BitBake: \`$(as_user "/usr/bin/python3 $stack/bitbake/bin/bitbake -p 2>&1" | grep -E '^(Parsing of|Loaded [0-9]+ entries)')\`"
 echo "- kiln:    \`$(as_user "$kiln/bin/kiln parse 2>$out/kiln-parse.err" | grep '^Parsing of')\`"
 echo
 echo "## Targets and skipped recipes"
