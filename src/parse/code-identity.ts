@@ -15,7 +15,7 @@ import { PYTHON_LIB_DIR } from "../python/runtime.js";
 
 /** A hash of the files under `dirs` whose names end with one of `suffixes`, by relative path and
  * content, plus `extra` text. */
-export function treeIdentity(dirs: string[], suffixes: string[], extra = ""): string {
+function treeIdentity(dirs: string[], suffixes: string[], extra = ""): string {
   const h = createHash("sha256");
   for (const dir of dirs) {
     const files = (readdirSync(dir, { recursive: true }) as string[])
@@ -33,7 +33,7 @@ export function treeIdentity(dirs: string[], suffixes: string[], extra = ""): st
 
 let identity: string | undefined;
 
-/** This kiln's identity (computed once per process: ~200 files, some 10 ms). */
+/** This kiln's identity (computed once per process: ~200 files, ~20 ms). */
 export function codeIdentity(): string {
   if (identity === undefined) {
     const modules = fileURLToPath(new URL("..", import.meta.url));
