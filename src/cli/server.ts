@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, openSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { approvedVariables } from "../config/index.js";
-import { FileHasher } from "../parse/index.js";
+import { FileHasher, layerLibraryFiles } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
 import { buildProgram } from "./program.js";
@@ -50,6 +50,8 @@ class SessionCache {
         files.add(f);
       }
     }
+    // A changed layer library is imported afresh by the next session's configuration parse.
+    for (const f of layerLibraryFiles(this.python.layerLibraries)) files.add(f);
     const deps = [...files].map((f) => [f, hasher.hash(f)] as [string, string | null]);
     this.entries.set(tracking, { session, topdir, env, deps });
     return session;

@@ -12,6 +12,7 @@ export { configurationHash } from "./confighash.js";
 export { describeError, FileNotFound, locate, MetadataError } from "./errors.js";
 export { type Diagnostics, Evaluator } from "./evaluate.js";
 export type { Variants } from "./finalize.js";
+export { type LayerLibrary, layerLibrariesKey, layerLibraryFiles } from "./layer-libraries.js";
 export {
   appendsFor,
   collectRecipeFiles,

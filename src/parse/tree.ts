@@ -11,6 +11,7 @@ import type { Configuration } from "./config.js";
 import { configurationHash } from "./confighash.js";
 import { describeError } from "./errors.js";
 import type { Evaluator } from "./evaluate.js";
+import { layerLibrariesKey } from "./layer-libraries.js";
 import { type Job, type JobResult, ParserPool } from "./pool.js";
 import { appendsFor, collectRecipeFiles, parseForTree, type RecipeInfo } from "./recipes.js";
 
@@ -86,6 +87,8 @@ export async function parseAllRecipes(
   let cached = 0;
   let masked = 0;
   const key = (mc: string, file: string) => `${mc}\0${file}`;
+  // The layers' Python libraries are inputs of every recipe's parse, as the configuration is.
+  let librariesKey: string | undefined;
 
   for (const [mc, config] of configs) {
     if (!config.data.getVar("CACHE")) {
@@ -96,7 +99,8 @@ export async function parseAllRecipes(
     appends.set(mc, files.appends);
     // After collecting: the configuration recipes see includes BBFILES_PRIORITIZED.
     hashes[mc] = configurationHash(config.data);
-    const cache = useCache ? ParseCache.open(cacheFile(config), hashes[mc]) : null;
+    librariesKey ??= layerLibrariesKey(ev.python.layerLibraries);
+    const cache = useCache ? ParseCache.open(cacheFile(config), `${hashes[mc]} ${librariesKey}`) : null;
     if (cache) caches.set(mc, cache);
     for (const file of files.recipes) {
       order.push([mc, file]);

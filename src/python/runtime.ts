@@ -91,6 +91,8 @@ export class PythonRuntime implements InlinePython {
   /** Words put before every program metadata Python runs (network namespace, fakeroot). */
   spawnPrefix: string[] = [];
   private readonly hostCalls = new Map<string, HostCall>();
+  /** The layer libraries made importable (`addpylib DIR NAMESPACE`), in the order first seen. */
+  readonly layerLibraries: Array<{ dir: string; namespace: string }> = [];
   /** For statements defining Python functions: where kiln_runtime keeps their compiled code. */
   private readonly compiledMethods = new WeakMap<object, number>();
 
@@ -255,6 +257,8 @@ export class PythonRuntime implements InlinePython {
 
   /** BitBake's addpylib: make `namespace` from `dir` importable and visible to metadata. */
   addPyLib(dir: string, namespace: string, globalModules: string[]): void {
+    if (!this.layerLibraries.some((l) => l.dir === dir && l.namespace === namespace))
+      this.layerLibraries.push({ dir, namespace });
     this.call(this.fns.addPylib, dir, namespace, globalModules);
   }
 

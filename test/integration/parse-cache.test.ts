@@ -18,7 +18,7 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { BuildDir, REPO } from "../helpers/builddir.js";
+import { BuildDir, DEFAULT_FILES, REPO } from "../helpers/builddir.js";
 
 const files: Record<string, string> = {
   "meta-test/recipes/shared.inc": 'SHARED = "1"\n',
@@ -127,6 +127,31 @@ test("a cache written by a kiln built from other sources is not used, in either 
   }
   assert.equal(parse().parsed, 16);
   assert.equal(parse().parsed, 0);
+});
+
+test("an edited layer Python library re-parses everything, and its new code runs", () => {
+  const libDir = new BuildDir({
+    "meta-test/conf/layer.conf": `${DEFAULT_FILES["meta-test/conf/layer.conf"]}addpylib \${LAYERDIR}/lib mylib\n`,
+    "meta-test/lib/mylib/__init__.py": 'def answer():\n    return "one"\n',
+    "meta-test/recipes/uselib_1.0.bb": 'ANSWER = "${@mylib.answer()}"\n',
+    "meta-test/recipes/other_1.0.bb": "",
+  });
+  try {
+    const parseLib = () => summary(libDir.kiln("parse")).parsed;
+    const answer = () => libDir.kiln("query", "-r", "uselib", "ANSWER").stdout;
+    assert.equal(parseLib(), 2);
+    assert.equal(parseLib(), 0);
+    assert.equal(answer(), 'ANSWER="one"\n');
+    // The same size and mtime: Python's own check of cached bytecode would not notice.
+    const lib = libDir.path("meta-test/lib/mylib/__init__.py");
+    const before = statSync(lib);
+    writeFileSync(lib, 'def answer():\n    return "two"\n');
+    utimesSync(lib, before.atime, before.mtime);
+    assert.equal(parseLib(), 2);
+    assert.equal(answer(), 'ANSWER="two"\n');
+  } finally {
+    libDir.remove();
+  }
 });
 
 test("parsing in threads and in one thread gives the same answers", () => {

@@ -1,14 +1,17 @@
 // The resident server answers like a fresh kiln, and never from stale state: edited recipes,
-// configuration files and environment changes are all seen.
+// configuration files, layer Python libraries and environment changes are all seen.
 
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { statSync, utimesSync, writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { BuildDir } from "../helpers/builddir.js";
+import { BuildDir, DEFAULT_FILES } from "../helpers/builddir.js";
 
 const dir = new BuildDir({
   "conf/local.conf": 'COLOR = "red"\n',
   "meta-test/recipes/foo_1.0.bb": 'FRUIT = "apple"\nSHOWN = "${COLOR} ${FRUIT}"\n',
+  "meta-test/conf/layer.conf": `${DEFAULT_FILES["meta-test/conf/layer.conf"]}addpylib \${LAYERDIR}/lib mylib\n`,
+  "meta-test/lib/mylib/__init__.py": 'def answer():\n    return "one"\n',
+  "meta-test/recipes/uselib_1.0.bb": 'ANSWER = "${@mylib.answer()}"\n',
 });
 
 before(() => {
@@ -50,6 +53,16 @@ test("an edited recipe is seen", () => {
 test("an edited configuration file is seen", () => {
   writeFileSync(dir.path("conf/local.conf"), 'COLOR = "green"\n');
   assert.equal(shown().stdout, 'SHOWN="green pear"\n');
+});
+
+test("an edited layer Python library is seen, even with its size and mtime kept", () => {
+  const answer = () => dir.kiln("query", "-r", "uselib", "ANSWER").stdout;
+  assert.equal(answer(), 'ANSWER="one"\n');
+  const lib = dir.path("meta-test/lib/mylib/__init__.py");
+  const before = statSync(lib);
+  writeFileSync(lib, 'def answer():\n    return "two"\n');
+  utimesSync(lib, before.atime, before.mtime);
+  assert.equal(answer(), 'ANSWER="two"\n');
 });
 
 test("errors and exit codes come back through the server", () => {

@@ -444,9 +444,79 @@ def add_pylib(libdir, namespace, global_modules):
             _context[m] = importlib.import_module(m)
     if libdir not in sys.path:
         sys.path.append(libdir)
+    _hash_checked_bytecode(libdir, namespace)
+    # A long-lived process (kiln's server) parses the configuration again when a file changed:
+    # a library edited since it was imported is imported afresh, not taken from sys.modules.
+    if _library_changed(namespace):
+        for name in [n for n in sys.modules if n == namespace or n.startswith(namespace + ".")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
     _context[namespace] = __import__(namespace)
     for sub in getattr(_context[namespace], "BBIMPORTS", []):
         _context[namespace] = __import__(namespace + "." + sub)
+    _note_library(namespace)
+
+
+def _hash_checked_bytecode(libdir, namespace):
+    """Python trusts cached bytecode while the source keeps its mtime (in whole seconds) and size,
+    so an edit within the same second that keeps the size would run the old code. The library's
+    bytecode is written hash-checked instead (PEP 552): every import compares the source's content,
+    and importing after an edit writes hash-checked bytecode again."""
+    import importlib.util
+    import py_compile
+    pkg = os.path.join(libdir, namespace)
+    if os.path.isdir(pkg):
+        sources = [os.path.join(root, f) for root, _, files in os.walk(pkg) for f in files if f.endswith(".py")]
+    else:
+        sources = [pkg + ".py"]
+    for source in sources:
+        if not os.path.isfile(source):
+            continue
+        cached = importlib.util.cache_from_source(source)
+        try:
+            with open(cached, "rb") as f:
+                header = f.read(8)
+            # Flags after the magic number: bit 0 hash-based, bit 1 check the source.
+            if len(header) == 8 and int.from_bytes(header[4:8], "little") & 0b11 == 0b11:
+                continue
+        except OSError:
+            pass
+        try:
+            py_compile.compile(source, cfile=cached, doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+        except Exception:  # noqa: BLE001 - a file that does not compile fails at import, as it would
+            pass
+
+
+# For each layer library (namespace): its modules' source files (by content) when imported.
+_library_stamps = {}
+
+
+def _file_stamp(path):
+    """The file's content hash (None when it cannot be read): an edit that keeps the size and
+    the modification time is an edit too."""
+    import hashlib
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).digest()
+    except OSError:
+        return None
+
+
+def _library_modules(namespace):
+    return [m for n, m in list(sys.modules.items()) if n == namespace or n.startswith(namespace + ".")]
+
+
+def _note_library(namespace):
+    files = [getattr(m, "__file__", None) for m in _library_modules(namespace)]
+    _library_stamps[namespace] = {f: _file_stamp(f) for f in files if f}
+
+
+def _library_changed(namespace):
+    stamps = _library_stamps.get(namespace)
+    if stamps is None:
+        return False
+    return any(_file_stamp(f) != stamp for f, stamp in stamps.items())
 
 
 # ---- events -------------------------------------------------------------------------------

@@ -1,0 +1,50 @@
+// The Python libraries layers make importable (`addpylib DIR NAMESPACE`, e.g. OpenEmbedded's
+// `oe`): any metadata may call them while a recipe is parsed, so their files are inputs of every
+// parse. The parse cache is keyed on their content, and the server parses its configuration (and
+// imports them) again when one changes.
+
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export interface LayerLibrary {
+  dir: string;
+  namespace: string;
+}
+
+/** The Python files of each library: DIR/NAMESPACE.py, or every .py file under DIR/NAMESPACE/. */
+export function layerLibraryFiles(libraries: LayerLibrary[]): string[] {
+  const files: string[] = [];
+  for (const { dir, namespace } of libraries) {
+    const pkg = path.join(dir, namespace);
+    if (isDirectory(pkg)) {
+      const found = (readdirSync(pkg, { recursive: true }) as string[]).filter((f) => f.endsWith(".py"));
+      files.push(...found.sort().map((f) => path.join(pkg, f)));
+    } else {
+      files.push(`${pkg}.py`);
+    }
+  }
+  return files;
+}
+
+/** A hash of the libraries' files (names and contents; a missing file counts as missing). */
+export function layerLibrariesKey(libraries: LayerLibrary[]): string {
+  const h = createHash("sha256");
+  for (const file of layerLibraryFiles(libraries)) {
+    h.update(`${file}\0`);
+    try {
+      h.update(readFileSync(file));
+    } catch {
+      h.update("\0missing\0");
+    }
+  }
+  return h.digest("hex").slice(0, 32);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
