@@ -4,6 +4,7 @@
 // client side of a server request starts quickly.
 
 import { runThroughServer } from "../server/index.js";
+import { sourceStamp } from "../util/source-identity.js";
 
 // A reader that stops early (`kiln layers show-recipes | head`) closes the pipe: stop quietly
 // with the status a process killed by SIGPIPE has, as other command-line tools do.
@@ -17,7 +18,12 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const args = process.argv.slice(2);
 if (args[0] !== "server" && !process.env.KILN_NO_SERVER) {
-  const code = await runThroughServer({ argv: args, cwd: process.cwd(), env: process.env });
+  const code = await runThroughServer({
+    argv: args,
+    cwd: process.cwd(),
+    env: process.env,
+    kiln: sourceStamp(),
+  });
   if (code !== undefined) process.exit(code);
 }
 const { buildProgram } = await import("./program.js");

@@ -10,6 +10,7 @@ import { approvedVariables } from "../config/index.js";
 import { FileHasher, layerLibraryFiles } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
+import { sourceStamp } from "../util/source-identity.js";
 import { buildProgram } from "./program.js";
 import { createSession, type Session, type SessionOptions, setSessionProvider } from "./session.js";
 
@@ -134,6 +135,8 @@ export async function server(action: string, timeout: number): Promise<void> {
   const file = socketPath(topdir);
   switch (action) {
     case "run": {
+      // The build of kiln this server runs (its files as they are now, before they are loaded).
+      const kiln = sourceStamp();
       const python = await PythonRuntime.start();
       const cache = new SessionCache(python);
       setSessionProvider((opts) => cache.get(opts));
@@ -150,6 +153,8 @@ export async function server(action: string, timeout: number): Promise<void> {
         topdir,
         idleTimeout: timeout,
         handle: (req, write) => handle(python, req, write),
+        kiln,
+        rebuilt: () => sourceStamp() !== kiln,
         log: (m) => process.stderr.write(`${m}\n`),
       });
       // Stopped: parser processes and threads of the sessions kept must not keep it running.
@@ -231,7 +236,9 @@ function askPid(file: string): Promise<number | undefined> {
     let data = "";
     s.setEncoding("utf8");
     s.on("connect", () =>
-      s.write(`${JSON.stringify({ argv: ["server-pid"], cwd: process.cwd(), env: {} })}\n`),
+      s.write(
+        `${JSON.stringify({ argv: ["server-pid"], cwd: process.cwd(), env: {}, kiln: sourceStamp() } satisfies Request)}\n`,
+      ),
     );
     s.on("data", (c: string) => {
       data += c;

@@ -6,39 +6,19 @@
 // bumped with the change.
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { nativeBuild, nativeEnabled } from "../python/engine.js";
-import { PYTHON_LIB_DIR } from "../python/runtime.js";
-
-/** A hash of the files under `dirs` whose names end with one of `suffixes`, by relative path and
- * content, plus `extra` text. */
-function treeIdentity(dirs: string[], suffixes: string[], extra = ""): string {
-  const h = createHash("sha256");
-  for (const dir of dirs) {
-    const files = (readdirSync(dir, { recursive: true }) as string[])
-      .filter((f) => suffixes.some((s) => f.endsWith(s)))
-      .sort();
-    h.update(`${files.length}\0`);
-    for (const f of files) {
-      h.update(`${f}\0`);
-      h.update(readFileSync(path.join(dir, f)));
-    }
-  }
-  h.update(extra);
-  return h.digest("hex").slice(0, 32);
-}
+import { sourceContentHash } from "../util/source-identity.js";
 
 let identity: string | undefined;
 
 /** This kiln's identity (computed once per process: ~200 files, ~20 ms). */
 export function codeIdentity(): string {
-  if (identity === undefined) {
-    const modules = fileURLToPath(new URL("..", import.meta.url));
-    identity = treeIdentity([modules, PYTHON_LIB_DIR], [".js", ".py"], pythonIdentity());
-  }
+  identity ??= createHash("sha256")
+    .update(`${sourceContentHash()}\0${pythonIdentity()}`)
+    .digest("hex")
+    .slice(0, 32);
   return identity;
 }
 

@@ -6,12 +6,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os, { constants as osConstants } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
+import { PYTHON_LIB_DIR } from "../util/source-identity.js";
 import { nativeAvailable, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
 
-/** Directory holding kiln's Python package (bb) and the bridge module. */
-export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
+export { PYTHON_LIB_DIR };
 
 export type LogLevel = "debug" | "note" | "plain" | "verbnote" | "warn" | "error" | "fatal";
 export type LogSink = (level: LogLevel, message: string) => void;

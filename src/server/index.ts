@@ -36,10 +36,13 @@ export interface Request {
   argv: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The client's build of kiln (sourceStamp()): a server of another build does not answer. */
+  kiln: string;
 }
 
-/** One line of the reply stream: output text for a stream, or the exit status at the end. */
-export type Frame = { out: string } | { err: string } | { exit: number };
+/** One line of the reply stream: output text for a stream, the exit status at the end, or
+ * `otherBuild` instead of an answer when the server runs another build of kiln than the client. */
+export type Frame = { out: string } | { err: string } | { exit: number } | { otherBuild: true };
 
 /**
  * Run a command through the server of this build directory, if one is listening. Resolves to the
@@ -64,7 +67,14 @@ export function runThroughServer(req: Request): Promise<number | undefined> {
         buffer = buffer.slice(nl + 1);
         if ("out" in frame) process.stdout.write(frame.out);
         else if ("err" in frame) process.stderr.write(frame.err);
-        else {
+        else if ("otherBuild" in frame) {
+          process.stderr.write(
+            "NOTE: the kiln server of this build directory runs another build of kiln, so this command runs without it (`kiln server stop`, then `kiln server start`, replaces it)\n",
+          );
+          answered = true;
+          resolve(undefined);
+          socket.end();
+        } else {
           answered = true;
           resolve(frame.exit);
           socket.end();
@@ -88,6 +98,10 @@ export interface ServerOptions {
   idleTimeout: number;
   /** Runs one request: the command line, with output already redirected. Returns the exit status. */
   handle: (req: Request, write: (frame: Frame) => void) => Promise<number>;
+  /** The server's build of kiln (sourceStamp() when it started): other clients are turned away. */
+  kiln: string;
+  /** Whether the server's own build changed on disk since it started (it then stops). */
+  rebuilt: () => boolean;
   log?: (message: string) => void;
 }
 
@@ -111,6 +125,18 @@ export function serve(opts: ServerOptions): Promise<void> {
         const write = (frame: Frame) => {
           if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
         };
+        // Any build may ask for the server's process id (to stop it).
+        if (req.kiln !== opts.kiln && req.argv[0] !== "server-pid") {
+          // Not this client's kiln: it works without the server. A server whose own files
+          // changed (kiln rebuilt) answers nobody any more.
+          write({ otherBuild: true });
+          socket.end();
+          if (opts.rebuilt()) {
+            opts.log?.(`kiln server for ${opts.topdir}: kiln was rebuilt, stopping`);
+            queue = queue.then(stop);
+          }
+          return;
+        }
         queue = queue.then(async () => {
           if (idle) clearTimeout(idle);
           let code = 1;

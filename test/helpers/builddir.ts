@@ -1,7 +1,16 @@
 // Test helper: write a small build directory (files given by relative path) and run kiln in it.
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,4 +105,20 @@ export class BuildDir {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A copy of this kiln (its launcher, compiled modules, native addon and Python library, sharing
+ * node_modules) in a new temporary directory, with `change` made to one compiled module: another
+ * build of kiln. The caller removes the directory.
+ */
+export function otherKiln(change = "\n// another build\n"): string {
+  const other = mkdtempSync(path.join(os.tmpdir(), "kiln-other-"));
+  for (const part of ["bin", "dist/src", "dist/native", "src/python/lib", "package.json"]) {
+    if (existsSync(path.join(REPO, part)))
+      cpSync(path.join(REPO, part), path.join(other, part), { recursive: true });
+  }
+  symlinkSync(path.join(REPO, "node_modules"), path.join(other, "node_modules"));
+  appendFileSync(path.join(other, "dist/src/parse/tree.js"), change);
+  return other;
 }

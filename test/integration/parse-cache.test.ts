@@ -4,21 +4,10 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  appendFileSync,
-  cpSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { appendFileSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, test } from "node:test";
-import { BuildDir, DEFAULT_FILES, REPO } from "../helpers/builddir.js";
+import { BuildDir, DEFAULT_FILES, otherKiln } from "../helpers/builddir.js";
 
 const files: Record<string, string> = {
   "meta-test/recipes/shared.inc": 'SHARED = "1"\n',
@@ -114,12 +103,8 @@ test("a damaged cache file is ignored and rebuilt", () => {
 test("a cache written by a kiln built from other sources is not used, in either direction", () => {
   assert.equal(parse().parsed, 0);
   // This kiln again, but one of its modules differs (by a comment): another build.
-  const other = mkdtempSync(path.join(os.tmpdir(), "kiln-other-"));
+  const other = otherKiln();
   try {
-    for (const part of ["bin", "dist/src", "dist/native", "src/python/lib", "package.json"])
-      cpSync(path.join(REPO, part), path.join(other, part), { recursive: true });
-    symlinkSync(path.join(REPO, "node_modules"), path.join(other, "node_modules"));
-    appendFileSync(path.join(other, "dist/src/parse/tree.js"), "\n// another build\n");
     const run = spawnSync(path.join(other, "bin/kiln"), ["parse"], { cwd: dir.dir, encoding: "utf8" });
     assert.equal(summary({ code: run.status, stdout: run.stdout, stderr: run.stderr }).parsed, 16);
   } finally {

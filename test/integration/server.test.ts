@@ -1,10 +1,13 @@
 // The resident server answers like a fresh kiln, and never from stale state: edited recipes,
-// configuration files, layer Python libraries and environment changes are all seen.
+// configuration files, layer Python libraries and environment changes are all seen, and a
+// server answers only clients of its own build of kiln.
 
 import assert from "node:assert/strict";
-import { statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, test } from "node:test";
-import { BuildDir, DEFAULT_FILES } from "../helpers/builddir.js";
+import { BuildDir, DEFAULT_FILES, otherKiln } from "../helpers/builddir.js";
 
 const dir = new BuildDir({
   "conf/local.conf": 'COLOR = "red"\n',
@@ -63,6 +66,50 @@ test("an edited layer Python library is seen, even with its size and mtime kept"
   writeFileSync(lib, 'def answer():\n    return "two"\n');
   utimesSync(lib, before.atime, before.mtime);
   assert.equal(answer(), 'ANSWER="two"\n');
+});
+
+/** Run the kiln in `kilnDir` (a copy made by otherKiln) in build directory `cwd`. */
+function runOther(kilnDir: string, cwd: string, ...args: string[]) {
+  return spawnSync(path.join(kilnDir, "bin/kiln"), args, { cwd, encoding: "utf8", timeout: 120_000 });
+}
+
+test("a client of another build of kiln works without the server, which goes on serving its own", () => {
+  const other = otherKiln();
+  try {
+    const r = runOther(other, dir.dir, "query", "-r", "foo", "SHOWN");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /runs another build of kiln/);
+    const own = shown();
+    assert.equal(r.stdout, own.stdout);
+    assert.doesNotMatch(own.stderr, /another build/);
+    assert.match(dir.kiln("server", "status").stdout, /kiln server running/);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});
+
+test("a server whose kiln was rebuilt since it started stops at the next request", () => {
+  const other = otherKiln();
+  const otherDir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": 'SHOWN = "x"\n' });
+  try {
+    assert.equal(runOther(other, otherDir.dir, "server", "start", "--timeout", "60").status, 0);
+    assert.doesNotMatch(runOther(other, otherDir.dir, "query", "-r", "foo", "SHOWN").stderr, /another build/);
+    appendFileSync(path.join(other, "dist/src/parse/tree.js"), "\n// rebuilt\n");
+    const r = runOther(other, otherDir.dir, "query", "-r", "foo", "SHOWN");
+    assert.equal(r.stdout, 'SHOWN="x"\n');
+    assert.match(r.stderr, /runs another build of kiln/);
+    let status = "";
+    for (let tries = 0; tries < 50; tries++) {
+      status = runOther(other, otherDir.dir, "server", "status").stdout;
+      if (/no kiln server running/.test(status)) break;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+    assert.match(status, /no kiln server running/);
+  } finally {
+    runOther(other, otherDir.dir, "server", "stop");
+    otherDir.remove();
+    rmSync(other, { recursive: true, force: true });
+  }
 });
 
 test("errors and exit codes come back through the server", () => {
