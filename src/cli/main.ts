@@ -4,7 +4,6 @@
 // client side of a server request starts quickly.
 
 import { runThroughServer } from "../server/index.js";
-import { sourceStamp } from "../util/source-identity.js";
 
 // A reader that stops early (`kiln layers show-recipes | head`) closes the pipe: stop quietly
 // with the status a process killed by SIGPIPE has, as other command-line tools do.
@@ -18,12 +17,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const args = process.argv.slice(2);
 if (args[0] !== "server" && !process.env.KILN_NO_SERVER) {
-  const code = await runThroughServer({
-    argv: args,
-    cwd: process.cwd(),
-    env: process.env,
-    kiln: sourceStamp(),
-  });
+  const code = await runThroughServer({ argv: args, cwd: process.cwd(), env: process.env });
   if (code !== undefined) process.exit(code);
 }
 const { buildProgram } = await import("./program.js");

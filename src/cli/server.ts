@@ -9,7 +9,7 @@ import path from "node:path";
 import { approvedVariables } from "../config/index.js";
 import { FileHasher, layerLibraryFiles } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
-import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
+import { type Frame, findTopdir, KILN_MODULES, type Request, serve, socketPath } from "../server/index.js";
 import { sourceStamp } from "../util/source-identity.js";
 import { buildProgram } from "./program.js";
 import { createSession, type Session, type SessionOptions, setSessionProvider } from "./session.js";
@@ -153,7 +153,6 @@ export async function server(action: string, timeout: number): Promise<void> {
         topdir,
         idleTimeout: timeout,
         handle: (req, write) => handle(python, req, write),
-        kiln,
         rebuilt: () => sourceStamp() !== kiln,
         log: (m) => process.stderr.write(`${m}\n`),
       });
@@ -237,7 +236,7 @@ function askPid(file: string): Promise<number | undefined> {
     s.setEncoding("utf8");
     s.on("connect", () =>
       s.write(
-        `${JSON.stringify({ argv: ["server-pid"], cwd: process.cwd(), env: {}, kiln: sourceStamp() } satisfies Request)}\n`,
+        `${JSON.stringify({ argv: ["server-pid"], cwd: process.cwd(), env: {}, kiln: KILN_MODULES } satisfies Request)}\n`,
       ),
     );
     s.on("data", (c: string) => {

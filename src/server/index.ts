@@ -13,7 +13,11 @@ import { mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { findConfigFile } from "../config/index.js";
+
+/** This kiln's compiled modules (dist/src): which kiln a client or a server is. */
+export const KILN_MODULES = fileURLToPath(new URL("..", import.meta.url));
 
 /** The directory a build directory's server lives in (short: socket paths are limited to ~100 bytes). */
 function socketDir(): string {
@@ -36,7 +40,7 @@ export interface Request {
   argv: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** The client's build of kiln (sourceStamp()): a server of another build does not answer. */
+  /** The client's kiln (KILN_MODULES): a server of another kiln does not answer. */
   kiln: string;
 }
 
@@ -46,9 +50,11 @@ export type Frame = { out: string } | { err: string } | { exit: number } | { oth
 
 /**
  * Run a command through the server of this build directory, if one is listening. Resolves to the
- * exit status, or undefined when there is no server (the caller then runs the command itself).
+ * exit status, or undefined when there is no server, or it runs another build of kiln (the caller
+ * then runs the command itself).
  */
-export function runThroughServer(req: Request): Promise<number | undefined> {
+export function runThroughServer(command: Omit<Request, "kiln">): Promise<number | undefined> {
+  const req: Request = { ...command, kiln: KILN_MODULES };
   const topdir = findTopdir(req.cwd, req.env);
   if (!topdir) return Promise.resolve(undefined);
   const file = socketPath(topdir);
@@ -98,9 +104,8 @@ export interface ServerOptions {
   idleTimeout: number;
   /** Runs one request: the command line, with output already redirected. Returns the exit status. */
   handle: (req: Request, write: (frame: Frame) => void) => Promise<number>;
-  /** The server's build of kiln (sourceStamp() when it started): other clients are turned away. */
-  kiln: string;
-  /** Whether the server's own build changed on disk since it started (it then stops). */
+  /** Whether the server's own kiln changed on disk since it started: it then answers nobody
+   * and stops (its parser processes would load the new code while it runs the old). */
   rebuilt: () => boolean;
   log?: (message: string) => void;
 }
@@ -125,17 +130,19 @@ export function serve(opts: ServerOptions): Promise<void> {
         const write = (frame: Frame) => {
           if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
         };
-        // Any build may ask for the server's process id (to stop it).
-        if (req.kiln !== opts.kiln && req.argv[0] !== "server-pid") {
-          // Not this client's kiln: it works without the server. A server whose own files
-          // changed (kiln rebuilt) answers nobody any more.
-          write({ otherBuild: true });
-          socket.end();
-          if (opts.rebuilt()) {
-            opts.log?.(`kiln server for ${opts.topdir}: kiln was rebuilt, stopping`);
-            queue = queue.then(stop);
+        // Any kiln may ask for the server's process id (to stop it).
+        if (req.argv[0] !== "server-pid") {
+          const rebuilt = opts.rebuilt();
+          if (req.kiln !== KILN_MODULES || rebuilt) {
+            // Not this client's kiln, or no longer the server's own: the client works without it.
+            write({ otherBuild: true });
+            socket.end();
+            if (rebuilt) {
+              opts.log?.(`kiln server for ${opts.topdir}: kiln was rebuilt, stopping`);
+              queue = queue.then(stop);
+            }
+            return;
           }
-          return;
         }
         queue = queue.then(async () => {
           if (idle) clearTimeout(idle);

@@ -13,15 +13,22 @@ const MODULES_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 /** kiln's source files: the compiled modules and the Python library, in a fixed order. */
 function sourceFiles(): string[] {
-  const files: string[] = [];
-  for (const [dir, suffix] of [
-    [MODULES_DIR, ".js"],
-    [PYTHON_LIB_DIR, ".py"],
-  ] as const) {
-    const found = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(suffix));
-    files.push(...found.sort().map((f) => path.join(dir, f)));
-  }
-  return files;
+  return [...filesUnder(MODULES_DIR, ".js"), ...filesUnder(PYTHON_LIB_DIR, ".py")];
+}
+
+/** Files under `dir` whose names end with `suffix`, sorted (a walk of its own: several times
+ * faster than readdirSync's recursive option, and the client side of every request does it). */
+function filesUnder(dir: string, suffix: string): string[] {
+  const found: string[] = [];
+  const visit = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith(suffix)) found.push(p);
+    }
+  };
+  visit(dir);
+  return found.sort();
 }
 
 /** A hash of the source files' contents (~200 files, ~15 ms): what the parse cache is keyed on. */
@@ -39,8 +46,8 @@ export function sourceContentHash(): string {
 export function sourceStamp(): string {
   const h = createHash("sha256");
   for (const f of sourceFiles()) {
-    const st = statSync(f, { bigint: true });
-    h.update(`${f}\0${st.size}\0${st.mtimeNs}\0${st.ino}\n`);
+    const st = statSync(f);
+    h.update(`${f}\0${st.size}\0${st.mtimeMs}\0${st.ino}\n`);
   }
   return h.digest("hex").slice(0, 32);
 }
