@@ -31,6 +31,9 @@ interface CachedSession {
 /** Sessions reused while the files and environment they were made from are unchanged. */
 class SessionCache {
   private readonly entries = new Map<boolean, CachedSession>();
+  /** The stats and hashes of the files sessions were made from, kept between requests: a file
+   * is read and hashed again only when its stat changed. */
+  private readonly stamps = new FileHasher().known;
 
   constructor(private readonly python: PythonRuntime) {}
 
@@ -39,10 +42,10 @@ class SessionCache {
     const topdir = findTopdir(process.cwd(), process.env) ?? process.cwd();
     const env = environmentKey(process.env);
     const cached = this.entries.get(tracking);
-    if (cached && cached.topdir === topdir && cached.env === env && unchanged(cached.deps))
+    if (cached && cached.topdir === topdir && cached.env === env && this.unchanged(cached.deps))
       return cached.session;
     const session = createSession(this.python, { tracking });
-    const hasher = new FileHasher();
+    const hasher = new FileHasher(this.stamps);
     const files = new Set<string>();
     for (const config of session.configs.values()) {
       for (const [f] of (config.data.getVar("__base_depends", false) as
@@ -57,15 +60,15 @@ class SessionCache {
     this.entries.set(tracking, { session, topdir, env, deps });
     return session;
   }
+
+  private unchanged(deps: Array<[string, string | null]>): boolean {
+    const hasher = new FileHasher(this.stamps);
+    return deps.every(([f, h]) => hasher.hash(f) === h);
+  }
 }
 
 function environmentKey(env: NodeJS.ProcessEnv): string {
   return JSON.stringify(approvedVariables(env).map((k) => [k, env[k] ?? null]));
-}
-
-function unchanged(deps: Array<[string, string | null]>): boolean {
-  const hasher = new FileHasher();
-  return deps.every(([f, h]) => hasher.hash(f) === h);
 }
 
 /** Run one request in this process with the client's directory, environment and output. */

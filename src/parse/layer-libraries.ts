@@ -4,8 +4,9 @@
 // imports them) again when one changes.
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { FileHasher } from "./cache.js";
 
 export interface LayerLibrary {
   dir: string;
@@ -27,17 +28,15 @@ export function layerLibraryFiles(libraries: LayerLibrary[]): string[] {
   return files;
 }
 
-/** A hash of the libraries' files (names and contents; a missing file counts as missing). */
+/** The files' stats and hashes, kept for the process's next parse (kiln's server): a file is
+ * read and hashed again only when its stat changed. */
+const stamps = new FileHasher().known;
+
+/** A hash of the libraries' files (names and content hashes; a missing file counts as missing). */
 export function layerLibrariesKey(libraries: LayerLibrary[]): string {
+  const hasher = new FileHasher(stamps);
   const h = createHash("sha256");
-  for (const file of layerLibraryFiles(libraries)) {
-    h.update(`${file}\0`);
-    try {
-      h.update(readFileSync(file));
-    } catch {
-      h.update("\0missing\0");
-    }
-  }
+  for (const file of layerLibraryFiles(libraries)) h.update(`${file}\0${hasher.hash(file)}\n`);
   return h.digest("hex").slice(0, 32);
 }
 
