@@ -72,9 +72,16 @@ function environmentKey(env: NodeJS.ProcessEnv): string {
 }
 
 /** Run one request in this process with the client's directory, environment and output. */
-async function handle(python: PythonRuntime, req: Request, write: (f: Frame) => void): Promise<number> {
+async function handle(
+  python: PythonRuntime,
+  req: Request,
+  write: (f: Frame) => void,
+  rebuilt: () => boolean,
+): Promise<number> {
   if (req.argv[0] === "server-pid") {
-    write({ out: String(process.pid) });
+    write({
+      out: JSON.stringify({ pid: process.pid, kiln: KILN_MODULES, rebuilt: rebuilt() } satisfies ServerInfo),
+    });
     return 0;
   }
   const saved = {
@@ -140,6 +147,7 @@ export async function server(action: string, timeout: number): Promise<void> {
     case "run": {
       // The build of kiln this server runs (its files as they are now, before they are loaded).
       const kiln = sourceStamp();
+      const rebuilt = () => sourceStamp() !== kiln;
       const python = await PythonRuntime.start();
       const cache = new SessionCache(python);
       setSessionProvider((opts) => cache.get(opts));
@@ -155,8 +163,8 @@ export async function server(action: string, timeout: number): Promise<void> {
       await serve({
         topdir,
         idleTimeout: timeout,
-        handle: (req, write) => handle(python, req, write),
-        rebuilt: () => sourceStamp() !== kiln,
+        handle: (req, write) => handle(python, req, write, rebuilt),
+        rebuilt,
         log: (m) => process.stderr.write(`${m}\n`),
       });
       // Stopped: parser processes and threads of the sessions kept must not keep it running.
@@ -165,8 +173,14 @@ export async function server(action: string, timeout: number): Promise<void> {
     }
     case "start": {
       if (await connectable(file)) {
-        process.stdout.write(`kiln server already running for ${topdir}\n`);
-        return;
+        const running = await askServer(file);
+        if (!running || (running.kiln === KILN_MODULES && !running.rebuilt)) {
+          process.stdout.write(`kiln server already running for ${topdir}\n`);
+          return;
+        }
+        // A server of another kiln (or of this one before it was rebuilt) is replaced.
+        if (!(await stopServer(running.pid))) return;
+        process.stdout.write(`stopped the kiln server of another kiln (pid ${running.pid})\n`);
       }
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       const log = openSync(`${file}.log`, "a");
@@ -197,14 +211,8 @@ export async function server(action: string, timeout: number): Promise<void> {
         process.stdout.write("no kiln server running\n");
         return;
       }
-      const pid = await askPid(file);
-      if (pid) {
-        process.kill(pid, "SIGTERM");
-        if (!(await ended(pid, 30_000))) {
-          process.stderr.write(`ERROR: the kiln server (pid ${pid}) did not stop within 30 s\n`);
-          process.exit(1);
-        }
-      }
+      const pid = (await askServer(file))?.pid;
+      if (pid && !(await stopServer(pid))) return;
       process.stdout.write(`kiln server for ${topdir} stopped${pid ? ` (pid ${pid})` : ""}\n`);
       return;
     }
@@ -231,8 +239,18 @@ async function ended(pid: number, ms: number): Promise<boolean> {
   return false;
 }
 
-/** The server's process id, asked through the socket (the "server-pid" request). */
-function askPid(file: string): Promise<number | undefined> {
+/** What the "server-pid" request tells of a running server. */
+interface ServerInfo {
+  pid: number;
+  /** The directory of its kiln's compiled modules (KILN_MODULES). */
+  kiln: string;
+  /** Its kiln's files changed since it started. */
+  rebuilt: boolean;
+}
+
+/** The server's process id and kiln, asked through the socket (the "server-pid" request, which
+ * a server of any kiln answers). */
+function askServer(file: string): Promise<ServerInfo | undefined> {
   return new Promise((resolve) => {
     const s = net.createConnection(file);
     let data = "";
@@ -246,9 +264,33 @@ function askPid(file: string): Promise<number | undefined> {
       data += c;
     });
     s.on("close", () => {
-      const m = /"out":"(\d+)/.exec(data);
-      resolve(m ? Number(m[1]) : undefined);
+      for (const line of data.split("\n")) {
+        try {
+          const frame = JSON.parse(line) as Frame;
+          if (!("out" in frame)) continue;
+          const out = frame.out.trim();
+          // A kiln from before the server said which kiln it runs answers with its pid alone.
+          const info = /^\d+$/.test(out)
+            ? { pid: Number(out), kiln: "", rebuilt: false }
+            : (JSON.parse(out) as ServerInfo);
+          resolve(info);
+          return;
+        } catch {
+          // not a frame
+        }
+      }
+      resolve(undefined);
     });
     s.on("error", () => resolve(undefined));
   });
+}
+
+/** Stop the server with process id `pid` and wait for it to end; false (with an error) if it
+ * does not within 30 s. */
+async function stopServer(pid: number): Promise<boolean> {
+  process.kill(pid, "SIGTERM");
+  if (await ended(pid, 30_000)) return true;
+  process.stderr.write(`ERROR: the kiln server (pid ${pid}) did not stop within 30 s\n`);
+  process.exitCode = 1;
+  return false;
 }

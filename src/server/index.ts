@@ -75,7 +75,7 @@ export function runThroughServer(command: Omit<Request, "kiln">): Promise<number
         else if ("err" in frame) process.stderr.write(frame.err);
         else if ("otherBuild" in frame) {
           process.stderr.write(
-            "NOTE: the kiln server of this build directory runs another build of kiln, so this command runs without it (`kiln server stop`, then `kiln server start`, replaces it)\n",
+            "NOTE: the kiln server of this build directory runs another build of kiln, so this command runs without it (`kiln server start` replaces it)\n",
           );
           answered = true;
           resolve(undefined);

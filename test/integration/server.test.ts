@@ -112,6 +112,25 @@ test("a server whose kiln was rebuilt since it started stops at the next request
   }
 });
 
+test("server start replaces a server of another kiln", () => {
+  const other = otherKiln();
+  const otherDir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": 'SHOWN = "y"\n' });
+  try {
+    assert.equal(runOther(other, otherDir.dir, "server", "start", "--timeout", "60").status, 0);
+    const started = otherDir.kiln("server", "start", "--timeout", "60");
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /stopped the kiln server of another kiln \(pid \d+\)\nkiln server started/);
+    const r = otherDir.kiln("query", "-r", "foo", "SHOWN");
+    assert.equal(r.stdout, 'SHOWN="y"\n');
+    assert.doesNotMatch(r.stderr, /another build/);
+    assert.match(otherDir.kiln("server", "start").stdout, /already running/);
+  } finally {
+    otherDir.kiln("server", "stop");
+    otherDir.remove();
+    rmSync(other, { recursive: true, force: true });
+  }
+});
+
 test("errors and exit codes come back through the server", () => {
   const r = dir.kiln("query", "-r", "no-such-recipe", "PN");
   assert.equal(r.code, 1);
