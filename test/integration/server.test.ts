@@ -88,11 +88,25 @@ test("a client of another build of kiln works without the server, which goes on 
   }
 });
 
-test("a server whose kiln was rebuilt since it started stops at the next request", () => {
+/**
+ * Run `body` with a server of another kiln (a copy made by otherKiln) started in a build
+ * directory of its own holding recipe foo with SHOWN = `shown`; everything is removed after.
+ */
+function withOtherKilnServer(shown: string, body: (other: string, buildDir: BuildDir) => void): void {
   const other = otherKiln();
-  const otherDir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": 'SHOWN = "x"\n' });
+  const buildDir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": `SHOWN = "${shown}"\n` });
   try {
-    assert.equal(runOther(other, otherDir.dir, "server", "start", "--timeout", "60").status, 0);
+    assert.equal(runOther(other, buildDir.dir, "server", "start", "--timeout", "60").status, 0);
+    body(other, buildDir);
+  } finally {
+    runOther(other, buildDir.dir, "server", "stop");
+    buildDir.remove();
+    rmSync(other, { recursive: true, force: true });
+  }
+}
+
+test("a server whose kiln was rebuilt since it started stops at the next request", () => {
+  withOtherKilnServer("x", (other, otherDir) => {
     assert.doesNotMatch(runOther(other, otherDir.dir, "query", "-r", "foo", "SHOWN").stderr, /another build/);
     appendFileSync(path.join(other, "dist/src/parse/tree.js"), "\n// rebuilt\n");
     const r = runOther(other, otherDir.dir, "query", "-r", "foo", "SHOWN");
@@ -105,30 +119,26 @@ test("a server whose kiln was rebuilt since it started stops at the next request
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
     assert.match(status, /no kiln server running/);
-  } finally {
-    runOther(other, otherDir.dir, "server", "stop");
-    otherDir.remove();
-    rmSync(other, { recursive: true, force: true });
-  }
+  });
 });
 
 test("server start replaces a server of another kiln", () => {
-  const other = otherKiln();
-  const otherDir = new BuildDir({ "meta-test/recipes/foo_1.0.bb": 'SHOWN = "y"\n' });
-  try {
-    assert.equal(runOther(other, otherDir.dir, "server", "start", "--timeout", "60").status, 0);
-    const started = otherDir.kiln("server", "start", "--timeout", "60");
-    assert.equal(started.code, 0, started.stderr);
-    assert.match(started.stdout, /stopped the kiln server of another kiln \(pid \d+\)\nkiln server started/);
-    const r = otherDir.kiln("query", "-r", "foo", "SHOWN");
-    assert.equal(r.stdout, 'SHOWN="y"\n');
-    assert.doesNotMatch(r.stderr, /another build/);
-    assert.match(otherDir.kiln("server", "start").stdout, /already running/);
-  } finally {
-    otherDir.kiln("server", "stop");
-    otherDir.remove();
-    rmSync(other, { recursive: true, force: true });
-  }
+  withOtherKilnServer("y", (_other, otherDir) => {
+    try {
+      const started = otherDir.kiln("server", "start", "--timeout", "60");
+      assert.equal(started.code, 0, started.stderr);
+      assert.match(
+        started.stdout,
+        /stopped the kiln server of another kiln \(pid \d+\)\nkiln server started/,
+      );
+      const r = otherDir.kiln("query", "-r", "foo", "SHOWN");
+      assert.equal(r.stdout, 'SHOWN="y"\n');
+      assert.doesNotMatch(r.stderr, /another build/);
+      assert.match(otherDir.kiln("server", "start").stdout, /already running/);
+    } finally {
+      otherDir.kiln("server", "stop");
+    }
+  });
 });
 
 test("errors and exit codes come back through the server", () => {
