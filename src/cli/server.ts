@@ -145,7 +145,7 @@ export async function server(action: string, timeout: number): Promise<void> {
   const file = socketPath(topdir);
   switch (action) {
     case "run": {
-      // The build of kiln this server runs (its files as they are now, before they are loaded).
+      // The build of kiln this server runs: its files as they are when it starts.
       const kiln = sourceStamp();
       const rebuilt = () => sourceStamp() !== kiln;
       const python = await PythonRuntime.start();
