@@ -4,9 +4,10 @@
 // imports them) again when one changes.
 
 import { createHash } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { filesUnder } from "../util/walk.js";
 import { FileHasher } from "./cache.js";
+import { isDir } from "./paths.js";
 
 export interface LayerLibrary {
   dir: string;
@@ -18,12 +19,8 @@ export function layerLibraryFiles(libraries: LayerLibrary[]): string[] {
   const files: string[] = [];
   for (const { dir, namespace } of libraries) {
     const pkg = path.join(dir, namespace);
-    if (isDirectory(pkg)) {
-      const found = (readdirSync(pkg, { recursive: true }) as string[]).filter((f) => f.endsWith(".py"));
-      files.push(...found.sort().map((f) => path.join(pkg, f)));
-    } else {
-      files.push(`${pkg}.py`);
-    }
+    if (isDir(pkg)) files.push(...filesUnder(pkg, ".py"));
+    else files.push(`${pkg}.py`);
   }
   return files;
 }
@@ -38,12 +35,4 @@ export function layerLibrariesKey(libraries: LayerLibrary[]): string {
   const h = createHash("sha256");
   for (const file of layerLibraryFiles(libraries)) h.update(`${file}\0${hasher.hash(file)}\n`);
   return h.digest("hex").slice(0, 32);
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -2,9 +2,9 @@
 // (src/python/lib, used in place). Light on purpose: the client side of a server request loads it.
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { filesUnder } from "./walk.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
 export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
@@ -14,21 +14,6 @@ const MODULES_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** kiln's source files: the compiled modules and the Python library, in a fixed order. */
 function sourceFiles(): string[] {
   return [...filesUnder(MODULES_DIR, ".js"), ...filesUnder(PYTHON_LIB_DIR, ".py")];
-}
-
-/** Files under `dir` whose names end with `suffix`, sorted (a walk of its own: several times
- * faster than readdirSync's recursive option, and the client side of every request does it). */
-function filesUnder(dir: string, suffix: string): string[] {
-  const found: string[] = [];
-  const visit = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.name.endsWith(suffix)) found.push(p);
-    }
-  };
-  visit(dir);
-  return found.sort();
 }
 
 /** A hash of the source files' contents (~200 files, ~15 ms): what the parse cache is keyed on. */

@@ -448,7 +448,7 @@ def add_pylib(libdir, namespace, global_modules):
     # A long-lived process (kiln's server) parses the configuration again when a file changed:
     # a library edited since it was imported is imported afresh, not taken from sys.modules.
     if _library_changed(namespace):
-        for name in [n for n in sys.modules if n == namespace or n.startswith(namespace + ".")]:
+        for name in _library_module_names(namespace):
             del sys.modules[name]
         importlib.invalidate_caches()
     _context[namespace] = __import__(namespace)
@@ -488,27 +488,26 @@ def _hash_checked_bytecode(libdir, namespace):
             pass
 
 
-# For each layer library (namespace): its modules' source files (by content) when imported.
+# For each layer library (namespace): the stats of its modules' source files when imported.
 _library_stamps = {}
 
 
 def _file_stamp(path):
-    """The file's content hash (None when it cannot be read): an edit that keeps the size and
-    the modification time is an edit too."""
-    import hashlib
+    """The file's stat as the parse cache compares it (None when missing): an edit that puts
+    back the size and the modification time still changes the inode's change time."""
     try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).digest()
+        st = os.stat(path)
+        return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
     except OSError:
         return None
 
 
-def _library_modules(namespace):
-    return [m for n, m in list(sys.modules.items()) if n == namespace or n.startswith(namespace + ".")]
+def _library_module_names(namespace):
+    return [n for n in list(sys.modules) if n == namespace or n.startswith(namespace + ".")]
 
 
 def _note_library(namespace):
-    files = [getattr(m, "__file__", None) for m in _library_modules(namespace)]
+    files = [getattr(sys.modules[n], "__file__", None) for n in _library_module_names(namespace)]
     _library_stamps[namespace] = {f: _file_stamp(f) for f in files if f}
 
 
