@@ -9,8 +9,8 @@ import path from "node:path";
 import { approvedVariables } from "../config/index.js";
 import { FileHasher, layerLibraryFiles } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
-import { type Frame, findTopdir, KILN_MODULES, type Request, serve, socketPath } from "../server/index.js";
-import { sourceStamp } from "../util/source-identity.js";
+import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
+import { KILN_MODULES, sourceStamp } from "../util/source-identity.js";
 import { buildProgram } from "./program.js";
 import { createSession, type Session, type SessionOptions, setSessionProvider } from "./session.js";
 

@@ -13,11 +13,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { findConfigFile } from "../config/index.js";
-
-/** This kiln's compiled modules (dist/src): which kiln a client or a server is. */
-export const KILN_MODULES = fileURLToPath(new URL("..", import.meta.url));
+import { KILN_MODULES } from "../util/source-identity.js";
 
 /** The directory a build directory's server lives in (short: socket paths are limited to ~100 bytes). */
 function socketDir(): string {

@@ -8,12 +8,12 @@ import { filesUnder } from "./walk.js";
 
 /** Directory holding kiln's Python package (bb) and the bridge module. */
 export const PYTHON_LIB_DIR = fileURLToPath(new URL("../../../src/python/lib", import.meta.url));
-/** The compiled modules (dist/src). */
-const MODULES_DIR = fileURLToPath(new URL("..", import.meta.url));
+/** This kiln's compiled modules (dist/src): which kiln a process is (a server's client says it). */
+export const KILN_MODULES = fileURLToPath(new URL("..", import.meta.url));
 
 /** kiln's source files: the compiled modules and the Python library, in a fixed order. */
 function sourceFiles(): string[] {
-  return [...filesUnder(MODULES_DIR, ".js"), ...filesUnder(PYTHON_LIB_DIR, ".py")];
+  return [...filesUnder(KILN_MODULES, ".js"), ...filesUnder(PYTHON_LIB_DIR, ".py")];
 }
 
 /** A hash of the source files' contents (~200 files, ~15 ms): what the parse cache is keyed on. */
