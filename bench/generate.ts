@@ -58,7 +58,7 @@ export function generateBuildDir(dir: string, recipes: number): void {
       "do_build () {\n    :\n}\naddtask build after do_install",
       'do_compile[deptask] = "do_install"',
       'do_build[recrdeptask] = "do_fetch"',
-      "python () {\n    if bb.utils.contains('DISTRO_FEATURES', 'systemd', True, False, d):\n        d.appendVar('DEPENDS', ' systemd')\n}",
+      "python () {\n    if bb.utils.contains('DISTRO_FEATURES', 'systemd', True, False, d) and d.getVar('PN') != 'systemd':\n        d.appendVar('DEPENDS', ' systemd')\n}",
       "",
     ].join("\n"),
   );
@@ -80,6 +80,9 @@ export function generateBuildDir(dir: string, recipes: number): void {
   );
   // The runtime dependency every recipe has (with x11 in DISTRO_FEATURES).
   write(path.join(layer, "recipes-x/libx11/libx11_1.8.bb"), 'SUMMARY = "X11 client library"\n');
+  // The build dependency every recipe has (with systemd in DISTRO_FEATURES), so that the task
+  // graph below resolves instead of reporting a missing provider for each recipe of the chain.
+  write(path.join(layer, "recipes-core/systemd/systemd_257.bb"), 'SUMMARY = "System and service manager"\n');
   for (let i = 0; i < recipes; i++) {
     const name = `pkg${i}`;
     const deps = i > 0 ? `pkg${i - 1}` : "";

@@ -86,7 +86,8 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
   const fakerootState = isTrueWord(d.getVarFlag(task, "fakeroot")) ? fakerootStateFile(d) : undefined;
   // Asked for each time a program starts: fakeroot's records are pruned against what exists then.
   const sandbox = () => sandboxPrefix({ network, fakerootState });
-  const umask = String(d.getVarFlag(task, "umask") ?? "") || "022";
+  // Set from the task's [umask] when the task starts (it may be invalid: a task failure).
+  let umask = "";
   const env = taskEnvironment(d);
   const locks: HeldLock[] = [];
 
@@ -161,6 +162,9 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
   };
   python.setOutput((text) => write(text));
   try {
+    const mask = taskUmask(d, task);
+    umask = mask.toString(8).padStart(3, "0");
+    python.setUmask(mask);
     for (const file of flagWords(d, task, "lockfiles")) locks.push(await acquireLock(file));
     for (const func of [...flagWords(d, task, "prefuncs"), task, ...flagWords(d, task, "postfuncs")]) {
       await runFunc(func);
@@ -181,6 +185,19 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
 }
 
 class TaskFailure extends Error {}
+
+/**
+ * The umask task `task` runs under, as bitbake-worker sets it for the whole task (shell and
+ * Python functions alike): its [umask], else BB_DEFAULT_UMASK, else the umask kiln started with.
+ */
+function taskUmask(d: DataStore, task: string): number {
+  const text = String(d.getVarFlag(task, "umask") ?? "") || String(d.getVar("BB_DEFAULT_UMASK") ?? "");
+  if (text === "") return process.umask();
+  const digits = text.trim().replace(/^0o/i, "");
+  if (!/^[0-7]+$/.test(digits))
+    throw new TaskFailure(`${task}[umask] (or BB_DEFAULT_UMASK) is not an octal number: '${text}'`);
+  return Number.parseInt(digits, 8) & 0o777;
+}
 
 function failureMessage(e: unknown): string {
   if (e instanceof PythonError) {

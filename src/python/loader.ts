@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadPyodide, type PyodideInterface, version as pyodideVersion } from "pyodide";
 import { writeFileAtomic } from "../util/atomic.js";
+import { emulateUmask } from "./umask.js";
 
 /** Standard modules imported before the snapshot is taken, so metadata finds them loaded. */
 const PRELOAD = [
@@ -198,6 +199,7 @@ export async function loadPython(opts: LoadOptions = {}, info?: LoadInfo): Promi
     }
   }
   mountHost(py);
+  emulateUmask(py);
   // Pyodide does not write bytecode; without it every start compiles kiln's bb package and the
   // layers' libraries (oe) again. Python's own cache, kept under kiln's cache directory (layers
   // may be read-only), checked against each source's mtime and size as usual.

@@ -269,6 +269,12 @@ export class PythonRuntime implements InlinePython {
     );
   }
 
+  /** Set Python's umask (os.umask: the process's with native Python, the interpreter's own in
+   * Pyodide, see umask.ts). */
+  setUmask(mask: number): void {
+    this.engine.exec(`import os\nos.umask(${mask})`);
+  }
+
   /** Register the event handlers listed in __BBHANDLERS (from `addhandler`). */
   registerHandlers(d: DataStore): void {
     this.call(this.fns.registerHandlers, this.handle(d));

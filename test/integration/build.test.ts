@@ -136,6 +136,23 @@ test("python tasks log through bb.note into the task log; -c and -f", async () =
   assert.deepEqual((await kiln(buildDir, "greet", "-c", "report", "-f")).ran, ["greet:do_report"]);
 });
 
+test("python and shell functions create files under the task's [umask], else BB_DEFAULT_UMASK", async () => {
+  const r = await kiln(buildDir, "greet", "-c", "modes");
+  assert.equal(r.status, 0, r.out);
+  const dir = path.join(work(buildDir, "greet"), "temp/modes");
+  const mode = (name: string) => (statSync(path.join(dir, name)).mode & 0o7777).toString(8);
+  assert.equal(mode("py-file"), "640", "open() in Python");
+  assert.equal(mode("py-dir"), "750", "os.mkdir() in Python");
+  assert.equal(mode("py-open"), "750", "os.open() with a mode");
+  assert.equal(mode("py-private"), "600", "bb.utils.umask() changes it for a while");
+  assert.equal(mode("py-after"), "640", "and puts it back");
+  assert.equal(mode("sh-file"), "640", "a shell function of the same task");
+  const d = await kiln(buildDir, "greet", "-c", "defaultmodes");
+  assert.equal(d.status, 0, d.out);
+  const file = path.join(work(buildDir, "greet"), "temp/default-mode");
+  assert.equal((statSync(file).mode & 0o7777).toString(8), "644", "BB_DEFAULT_UMASK (022)");
+});
+
 test("owners given under fakeroot in do_install are seen by later fakeroot tasks", async () => {
   const r = await kiln(buildDir, "greet", "-c", "owner");
   assert.equal(r.status, 0, r.out);
