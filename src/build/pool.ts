@@ -1,10 +1,13 @@
-// The build threads and a queue in front of them. A request goes to an idle thread, preferably
-// one that has already parsed the recipe (parsing costs more than most small tasks).
+// The build workers and a queue in front of them. A request goes to an idle worker, preferably
+// one that has already parsed the recipe (parsing costs more than most small tasks). With kiln's
+// native Python the workers are child processes (real system calls for metadata Python, the
+// interpreter the parse uses), else threads with Pyodide.
 
-import { Worker } from "node:worker_threads";
 import { FatalError } from "../data/index.js";
 import type { TaskOutcome } from "../exec/index.js";
 import { sameConfigurationHashes } from "../parse/index.js";
+import { nativeEnabled } from "../python/engine.js";
+import { type Helper, startHelper } from "../util/helpers.js";
 import type { RecipePrep } from "./prep.js";
 import type { BuildReply, BuildRequest, BuildWorkerInit } from "./worker.js";
 
@@ -25,7 +28,7 @@ interface Pending {
 }
 
 interface Thread {
-  worker: Worker;
+  worker: Helper<BuildRequest, BuildReply>;
   busy: Pending | null;
   recent: string[];
 }
@@ -50,21 +53,27 @@ export class BuildPool {
     private readonly events: PoolEvents,
   ) {
     const starting: Array<Promise<void>> = [];
+    const processes = nativeEnabled();
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: init });
+      const worker = startHelper<BuildWorkerInit, BuildRequest, BuildReply>(
+        new URL("./worker.js", import.meta.url),
+        init,
+        { process: processes, what: "a build process" },
+      );
       const thread: Thread = { worker, busy: null, recent: [] };
       starting.push(
         new Promise((resolve, reject) => {
-          worker.once("error", reject);
-          worker.once("message", (msg: BuildReply) => {
+          worker.listen((msg) => {
             if (msg.type === "ready" && sameConfigurationHashes(msg.configHashes, configHashes)) {
               this.threads.push(thread);
-              worker.on("message", (m: BuildReply) => this.answer(thread, m));
-              worker.on("error", (e) => this.crashed(thread, e));
+              worker.listen(
+                (m) => this.answer(thread, m),
+                (e) => this.crashed(thread, e),
+              );
               resolve();
             } else if (msg.type === "init-failed") reject(new Error(msg.message));
-            else reject(new Error("a build thread read a different configuration"));
-          });
+            else reject(new Error("a build worker read a different configuration"));
+          }, reject);
         }),
       );
     }
@@ -85,7 +94,7 @@ export class BuildPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    await Promise.all(this.threads.map((t) => t.worker.stop()));
   }
 
   private submit(req: Request): Promise<unknown> {
@@ -103,7 +112,7 @@ export class BuildPool {
       const thread = idle.find((t) => t.recent.includes(job.req.name)) ?? idle[0];
       thread.busy = job;
       thread.recent = [job.req.name, ...thread.recent.filter((n) => n !== job.req.name)].slice(0, 16);
-      thread.worker.postMessage({ ...job.req, id: this.nextId++ } as BuildRequest);
+      thread.worker.post({ ...job.req, id: this.nextId++ } as BuildRequest);
     }
   }
 

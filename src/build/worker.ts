@@ -1,8 +1,8 @@
-// A build thread (bitbake-worker's job): its own Python and its own copy of the configuration.
+// A build worker (bitbake-worker's job; a child process with kiln's native Python, else a thread
+// with Pyodide): its own Python and its own copy of the configuration.
 // It parses recipes in full for the scheduler ("prepare": signatures and task flags) and runs
 // tasks, each with a fresh copy of its recipe's datastore.
 
-import { parentPort, workerData } from "node:worker_threads";
 import type { DataStore, Reporter } from "../data/index.js";
 import { runTask, type TaskOutcome } from "../exec/index.js";
 import {
@@ -17,6 +17,7 @@ import {
 } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
 import { initShellParser } from "../tasks/index.js";
+import { connectToStarter } from "../util/helpers.js";
 import { provideFetchServices } from "./fetch-services.js";
 import { providePackageServices } from "./package-services.js";
 import { type RecipePrep, recipePrep } from "./prep.js";
@@ -40,9 +41,9 @@ export type BuildReply =
 const KEEP = 16;
 
 async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) return;
-  const init = workerData as BuildWorkerInit;
+  const parent = await connectToStarter<BuildWorkerInit, BuildRequest, BuildReply>();
+  if (!parent) return;
+  const { init } = parent;
   let messages: string[] = [];
   const reporter: Reporter = {
     warn: (m) => messages.push(`WARNING: ${m}`),
@@ -63,11 +64,11 @@ async function main(): Promise<void> {
     provideFetchServices(python);
     providePackageServices(python);
   } catch (e) {
-    port.postMessage({ type: "init-failed", message: describeError(e) } satisfies BuildReply);
+    parent.post({ type: "init-failed", message: describeError(e) } satisfies BuildReply);
     return;
   }
   messages = [];
-  port.postMessage({ type: "ready", configHashes: configurationHashes(configs) } satisfies BuildReply);
+  parent.post({ type: "ready", configHashes: configurationHashes(configs) } satisfies BuildReply);
 
   const parsed = new Map<string, DataStore>();
   const recipe = (name: string, appends: string[]): DataStore => {
@@ -84,12 +85,12 @@ async function main(): Promise<void> {
   };
 
   // One request at a time: the scheduler gives a thread its next task when it answers.
-  port.on("message", async (req: BuildRequest) => {
+  parent.onRequest(async (req) => {
     try {
       const d = recipe(req.name, req.appends);
       if (req.type === "prepare") {
         const prep = recipePrep(req.name, d);
-        port.postMessage({ type: "prepared", id: req.id, prep, messages } satisfies BuildReply);
+        parent.post({ type: "prepared", id: req.id, prep, messages } satisfies BuildReply);
       } else {
         const outcome = await runTask({
           python,
@@ -97,13 +98,13 @@ async function main(): Promise<void> {
           task: req.task,
           tag: req.tag,
           onProcess: (pid, script, running) =>
-            port.postMessage({ type: "process", pid, script, running } satisfies BuildReply),
-          onMessage: (line) => port.postMessage({ type: "message", line } satisfies BuildReply),
+            parent.post({ type: "process", pid, script, running } satisfies BuildReply),
+          onMessage: (line) => parent.post({ type: "message", line } satisfies BuildReply),
         });
-        port.postMessage({ type: "ran", id: req.id, outcome, messages } satisfies BuildReply);
+        parent.post({ type: "ran", id: req.id, outcome, messages } satisfies BuildReply);
       }
     } catch (e) {
-      port.postMessage({
+      parent.post({
         type: "failed",
         id: req.id,
         message: describeError(e),

@@ -186,13 +186,16 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
 
 class TaskFailure extends Error {}
 
+/** The umask kiln started with (a build process with native Python changes its own per task). */
+const STARTING_UMASK = process.umask();
+
 /**
  * The umask task `task` runs under, as bitbake-worker sets it for the whole task (shell and
  * Python functions alike): its [umask], else BB_DEFAULT_UMASK, else the umask kiln started with.
  */
 function taskUmask(d: DataStore, task: string): number {
   const text = String(d.getVarFlag(task, "umask") ?? "") || String(d.getVar("BB_DEFAULT_UMASK") ?? "");
-  if (text === "") return process.umask();
+  if (text === "") return STARTING_UMASK;
   const digits = text.trim().replace(/^0o/i, "");
   if (!/^[0-7]+$/.test(digits))
     throw new TaskFailure(`${task}[umask] (or BB_DEFAULT_UMASK) is not an octal number: '${text}'`);

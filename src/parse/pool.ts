@@ -6,12 +6,11 @@
 // With kiln's native Python (one interpreter per process) the parsers are child processes and
 // the counter lives in a small shared file; with Pyodide they are threads sharing memory.
 
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { claimFromFile, nativeEnabled } from "../python/engine.js";
+import { type Helper, startHelper } from "../util/helpers.js";
 import type { RecipeInfo } from "./recipes.js";
 import { sameConfigurationHashes } from "./thread-config.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./worker.js";
@@ -40,62 +39,7 @@ export function claimNext(counter: Counter): number {
 const YOUNG_GENERATION_MB = 192;
 
 /** One parser thread or process, as the pool talks to it. */
-interface Parser {
-  post(req: WorkerRequest): void;
-  /** Listen to its replies (replacing an earlier listener); `failed` when it fails or dies. */
-  listen(reply: (r: WorkerReply) => void, failed: (e: Error) => void): void;
-  stop(): Promise<void>;
-}
-
-function startThread(init: WorkerInit): Parser {
-  const worker = new Worker(new URL("./worker.js", import.meta.url), {
-    workerData: init,
-    // A parse allocates fast and keeps much of it: a larger young generation means fewer,
-    // cheaper collections (bin/kiln gives the main thread the same).
-    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  });
-  return {
-    post: (req) => worker.postMessage(req),
-    listen: (reply, failed) => {
-      worker.removeAllListeners("message").removeAllListeners("error");
-      worker.on("message", reply);
-      worker.on("error", failed);
-    },
-    stop: async () => {
-      await worker.terminate();
-    },
-  };
-}
-
-function startProcess(init: WorkerInit): Parser {
-  const child: ChildProcess = fork(new URL("./worker.js", import.meta.url), [], {
-    serialization: "advanced",
-    execArgv: [`--max-semi-space-size=${YOUNG_GENERATION_MB / 3}`],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  child.send({ type: "init", init } satisfies WorkerRequest);
-  let stopping = false;
-  return {
-    post: (req) => child.send(req),
-    listen: (reply, failed) => {
-      child.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
-      child.on("message", reply);
-      child.on("error", failed);
-      child.on("exit", (code, signal) => {
-        if (!stopping)
-          failed(new Error(`a parser process ended unexpectedly (${signal ?? `status ${code}`})`));
-      });
-    },
-    stop: async () => {
-      stopping = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill();
-        await exited;
-      }
-    },
-  };
-}
+type Parser = Helper<WorkerRequest, WorkerReply>;
 
 export class ParserPool {
   private readonly parsers: Parser[] = [];
@@ -113,7 +57,13 @@ export class ParserPool {
     private readonly onMessage: (text: string) => void,
   ) {
     for (let i = 0; i < count; i++) {
-      const parser = this.processes ? startProcess(init) : startThread(init);
+      // A parse allocates fast and keeps much of it: a larger young generation means fewer,
+      // cheaper collections (bin/kiln gives the main thread the same).
+      const parser: Parser = startHelper(new URL("./worker.js", import.meta.url), init, {
+        process: this.processes,
+        what: "a parser process",
+        youngGenerationMb: YOUNG_GENERATION_MB,
+      });
       this.parsers.push(parser);
       this.ready.push(
         new Promise((resolve, reject) => {

@@ -2,9 +2,9 @@
 // copy of the configuration, parsing recipe files from the list the main thread sends (taking
 // each from the shared counter) and answering with what provider selection needs.
 
-import { parentPort, workerData } from "node:worker_threads";
 import type { Reporter } from "../data/index.js";
 import { PythonRuntime } from "../python/index.js";
+import { connectToStarter } from "../util/helpers.js";
 import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
@@ -14,11 +14,8 @@ import { configurationHashes, type ThreadInit, threadConfigurations } from "./th
 
 export type WorkerInit = ThreadInit;
 
-/** The pool ends a parser by terminating it; a process gets its WorkerInit as a message first.
- * The one request is the list of jobs to take from. */
-export type WorkerRequest =
-  | { type: "init"; init: WorkerInit }
-  | { type: "parse"; jobs: Job[]; counter: Counter };
+/** The pool ends a parser by terminating it. The one request is the list of jobs to take from. */
+export type WorkerRequest = { type: "parse"; jobs: Job[]; counter: Counter };
 
 export type WorkerReply =
   | { type: "ready"; configHashes: Record<string, string> }
@@ -27,36 +24,10 @@ export type WorkerReply =
   | { type: "failed"; id: number; message: string; messages: string[] }
   | { type: "done" };
 
-/** How this parser talks to the pool: a thread's port, or a child process's IPC channel. */
-interface Channel {
-  post(reply: WorkerReply): void;
-  onRequest(fn: (req: WorkerRequest) => void): void;
-}
-
-async function connect(): Promise<{ channel: Channel; init: WorkerInit } | undefined> {
-  const port = parentPort;
-  if (port) {
-    return {
-      init: workerData as WorkerInit,
-      channel: { post: (r) => port.postMessage(r), onRequest: (fn) => port.on("message", fn) },
-    };
-  }
-  const send = process.send?.bind(process);
-  if (!send) return undefined;
-  // Ends with the pool: nothing is left to do when the channel closes.
-  process.on("disconnect", () => process.exit(0));
-  const first = await new Promise<WorkerRequest>((resolve) => process.once("message", resolve));
-  if (first.type !== "init") return undefined;
-  return {
-    init: first.init,
-    channel: { post: (r) => send(r), onRequest: (fn) => process.on("message", fn) },
-  };
-}
-
 async function main(): Promise<void> {
-  const connected = await connect();
-  if (!connected) return;
-  const { channel, init } = connected;
+  const channel = await connectToStarter<WorkerInit, WorkerRequest, WorkerReply>();
+  if (!channel) return;
+  const { init } = channel;
   let messages: string[] = [];
   const reporter: Reporter = {
     warn: (m) => messages.push(`WARNING: ${m}`),

@@ -1,10 +1,11 @@
 // The embedded Python keeps compiled modules in kiln's cache directory and never uses a stale one.
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { Worker } from "node:worker_threads";
 import { loadPython } from "../../src/python/loader.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-loader-"));
@@ -39,4 +40,29 @@ test("imported modules are compiled once into the cache directory, and recompile
   // A changed source (different size and mtime) must not be answered from the old bytecode.
   writeFileSync(source, "ANSWER = 12345\n");
   assert.equal(await importAnswer(cacheDir, libDir), 12345);
+});
+
+test("Pyodide in a worker thread creates files and directories under its own umask", async () => {
+  // Emscripten's filesystem has none (open() made every file 0666) and a worker thread cannot set
+  // the process's; the interpreter keeps one (see src/python/umask.ts).
+  const out = path.join(dir, "umask");
+  mkdirSync(out);
+  const worker = new Worker(new URL("../helpers/umask-worker.js", import.meta.url), {
+    workerData: { cacheDir: path.join(dir, "cache"), out },
+  });
+  const reply = await new Promise<string>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  await worker.terminate();
+  const [first, second, third] = JSON.parse(reply) as number[];
+  assert.equal(first, process.umask(), "it starts as the process's umask");
+  assert.equal(second, 0o027, "os.umask returns the one set before");
+  assert.equal(third, 0o077);
+  const mode = (name: string) => (statSync(path.join(out, name)).mode & 0o7777).toString(8);
+  assert.equal(mode("file"), "640");
+  assert.equal(mode("dir"), "750");
+  assert.equal(mode("opened"), "750");
+  assert.equal(mode("private"), "600");
+  assert.equal(process.umask(), first, "the process's own umask is untouched");
 });
