@@ -3,6 +3,7 @@
 import { ConfigError } from "../config/index.js";
 import { ExpansionError, FatalError, PythonError, SkipRecipe } from "../data/index.js";
 import { ParseError } from "../syntax/index.js";
+import { describeSystemError } from "../util/system-errors.js";
 
 /** A failure while evaluating a metadata statement, located at that statement. */
 export class MetadataError extends Error {
@@ -70,5 +71,7 @@ export function describeError(e: unknown): string {
     const pyType = (e as { pythonType?: string }).pythonType;
     if (pyType) return `${pyType}: ${e.message}`;
   }
+  const system = describeSystemError(e);
+  if (system) return system;
   return `kiln internal error: ${e instanceof Error ? e.message : String(e)}`;
 }

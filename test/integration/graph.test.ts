@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -74,6 +74,20 @@ test("several providers and none preferred: BitBake's note, the first eligible o
       /NOTE: Multiple providers are available for virtual\/thing \(a, b\)\nConsider defining a PREFERRED_PROVIDER entry to match virtual\/thing/,
     );
     assert.match(readFileSync(b.path("task-depends.dot"), "utf8"), /"user\.do_build" -> "a\.do_build"/);
+  } finally {
+    b.remove();
+  }
+});
+
+test("a graph file it cannot write is an error naming the file, not a bug in kiln", () => {
+  const b = new BuildDir({ "meta-test/recipes/one_1.0.bb": "" });
+  try {
+    // A directory where the file goes: refused even to root, unlike file permissions.
+    mkdirSync(b.path("pn-buildlist"));
+    const r = b.kiln("graph", "one");
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`ERROR: cannot open ${b.path("pn-buildlist")}: it is a directory`));
+    assert.doesNotMatch(r.stderr, /internal error|bug in kiln/);
   } finally {
     b.remove();
   }
