@@ -83,6 +83,19 @@ test("kiln-image-minimal builds from nothing, with packages a package tool accep
     },
   );
   assert.match(dbg, /usr\/lib\/debug\/usr\/bin\/hello\.debug/);
+  // kiln-status's pkg_postinst_ontarget waits for the target's first boot, with what runs it.
+  const rootfs = execFileSync(
+    "tar",
+    ["--zstd", "-tf", path.join(images, "kiln-image-minimal-qemux86-64.tar.zst")],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.match(rootfs, /^\.\/etc\/kiln-postinsts\/\d+-kiln-status$/m);
+  assert.match(rootfs, /^\.\/usr\/sbin\/kiln-run-postinsts$/m);
+  assert.match(rootfs, /^\.\/etc\/kiln\/services\.d\/00-kiln-run-postinsts\.oneshot$/m);
+  const rootfsLog = path.join(first, "tmp/work/x86_64-kiln-linux/kiln-image-minimal/1.0/temp/log.do_rootfs");
+  assert.match(readFileSync(rootfsLog, "utf8"), /postinst of kiln-status asks to run on the target/);
 });
 
 test("a second clean build elsewhere gives bit-identical packages and images", async () => {
@@ -108,5 +121,6 @@ test("the image boots under QEMU and runs the programs built from source", async
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /^hello from the kiln quickstart/m, "hello (C, dynamically linked) ran");
   assert.match(r.out, /^KILN-STATUS: host=qemux86-64 kernel=\S+ arch=x86_64/m, "kiln-status (CMake) ran");
+  assert.match(r.out, /^KILN-FIRSTBOOT: kiln-status configured on x86_64/m, "its postinst ran at first boot");
   assert.match(r.out, /KILN-INIT: powering off/);
 });

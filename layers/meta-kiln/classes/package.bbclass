@@ -29,7 +29,7 @@ addtask packagedata after do_package
 # What the packaging built-in reads, per package (and the recipe-wide values it falls back to:
 # SUMMARY, DESCRIPTION, SECTION, LICENSE) and the binutils it runs, are part of the signatures.
 PACKAGEVARS = "FILES RDEPENDS RRECOMMENDS RPROVIDES RCONFLICTS RREPLACES SUMMARY DESCRIPTION SECTION LICENSE \
-    ALLOW_EMPTY CONFFILES pkg_preinst pkg_postinst pkg_prerm pkg_postrm"
+    ALLOW_EMPTY CONFFILES pkg_preinst pkg_postinst pkg_postinst_ontarget pkg_prerm pkg_postrm"
 do_package[vardeps] += "PACKAGES PKGE PKGV PKGR PACKAGE_ARCH MAINTAINER HOMEPAGE INHIBIT_PACKAGE_STRIP STRIP OBJCOPY READELF \
     SUMMARY DESCRIPTION SECTION LICENSE"
 python () {

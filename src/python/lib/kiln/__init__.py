@@ -50,6 +50,23 @@ def _read_json(path, default=None):
         return default
 
 
+def _with_postinst_ontarget(d, pkg, postinst):
+    """pkg_postinst_ontarget:PKG runs on the target only: appended to the postinst behind a test
+    that, when the image is built ($D set), asks for the whole script to run at first boot
+    instead (OpenEmbedded's delay_to_first_boot intercept, which kiln's root filesystem step
+    provides) and stops there."""
+    ontarget = d.getVar("pkg_postinst_ontarget:" + pkg)
+    if not ontarget:
+        return postinst
+    defer = (
+        '\nif [ -n "$D" ]; then\n'
+        "    $INTERCEPT_DIR/postinst_intercept delay_to_first_boot %s mlprefix=%s\n"
+        "    exit 0\n"
+        "fi\n" % (pkg, d.getVar("MLPREFIX") or "")
+    )
+    return (postinst or "") + defer + ontarget
+
+
 def package(d):
     """do_package: split ${D} into PACKAGES, add shared-library dependencies, and record what
     other recipes and do_package_write_* need in ${PKGDESTWORK}."""
@@ -104,6 +121,8 @@ def package(d):
         scripts = {}
         for script in ("preinst", "postinst", "prerm", "postrm"):
             body = d.getVar("pkg_%s:%s" % (script, pkg))
+            if script == "postinst":
+                body = _with_postinst_ontarget(d, pkg, body)
             if body:
                 scripts[script] = "#!/bin/sh\nset -e\n" + body.strip() + "\n"
         control = {
