@@ -11,6 +11,7 @@ import { type DataStore, FatalError, isTrueWord, PythonError } from "../data/ind
 import { HostCallError, type PythonRuntime } from "../python/index.js";
 import { pySplit } from "../syntax/index.js";
 import { acquireLock, type HeldLock } from "../util/lock.js";
+import { STARTING_CWD, STARTING_ENV } from "../util/process-env.js";
 import { sandboxPrefix } from "./sandbox.js";
 import { exportedVariables, shellScript } from "./script.js";
 
@@ -39,7 +40,7 @@ const PASSED_THROUGH = ["PATH", "HOME", "LANG", "LC_ALL", "LOGNAME", "USER", "SH
 
 export function baseEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH) if (process.env[name] !== undefined) env[name] = process.env[name]!;
+  for (const name of PASSED_THROUGH) if (STARTING_ENV[name] !== undefined) env[name] = STARTING_ENV[name]!;
   return env;
 }
 
@@ -180,6 +181,9 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
     python.log = savedLog;
     python.setOutput((text) => process.stderr.write(`${text}\n`));
     python.spawnPrefix = [];
+    // The next task (or recipe parse) starts from this process's own environment and directory,
+    // not from what this task's Python functions were given.
+    python.setProcessContext(STARTING_CWD, STARTING_ENV);
     closeSync(log);
   }
 }

@@ -12,6 +12,7 @@
 
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { STARTING_ENV } from "../util/process-env.js";
 import { failure, fetchFileTo } from "./download.js";
 import type { FetchEnv } from "./env.js";
 import { FetchError, NetworkAccessError } from "./errors.js";
@@ -23,7 +24,7 @@ import { mirrorName, type ParsedUrl, parseUrl, toBoolean, urlName } from "./url.
 export const GIT_SCHEMES = new Set(["git", "gitsm"]);
 
 function git(args: string[], cwd?: string) {
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+  const env = { ...STARTING_ENV, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return run("git", ["-c", "safe.directory=*", ...args], { cwd, env });
 }
 

@@ -4,6 +4,7 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { STARTING_ENV } from "../util/process-env.js";
 import { ImageError } from "./errors.js";
 
 export interface RunOptions {
@@ -27,7 +28,7 @@ export const STABLE_ENV: Record<string, string | undefined> = {
 };
 
 export function environment(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...STARTING_ENV };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import os, { constants as osConstants } from "node:os";
 import path from "node:path";
 import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
+import { STARTING_ENV } from "../util/process-env.js";
 import { PYTHON_LIB_DIR } from "../util/source-identity.js";
 import { nativeAvailable, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
 
@@ -427,7 +428,7 @@ export class PythonRuntime implements InlinePython {
 
 /** The real machine, for metadata Python (Pyodide would otherwise report a WebAssembly one). */
 function hostInfo() {
-  const python = (process.env.PATH ?? "")
+  const python = (STARTING_ENV.PATH ?? "")
     .split(":")
     .map((dir) => path.join(dir, "python3"))
     .find((p) => existsSync(p));

@@ -7,7 +7,16 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -151,6 +160,18 @@ test("python and shell functions create files under the task's [umask], else BB_
   assert.equal(d.status, 0, d.out);
   const file = path.join(work(buildDir, "greet"), "temp/default-mode");
   assert.equal((statSync(file).mode & 0o7777).toString(8), "644", "BB_DEFAULT_UMASK (022)");
+});
+
+test("what a task's Python does to its process's environment does not reach the next task", async () => {
+  // One build worker, so that both tasks run in the same process, one after the other.
+  const dir = path.join(root, "one-worker");
+  makeBuildDir(dir, { ...upstream, url: server.url, dlDir, sstateDir });
+  appendFileSync(path.join(dir, "conf/local.conf"), 'BB_NUMBER_THREADS = "1"\n');
+  const r = await kiln(dir, "greet", "-c", "tzcheck");
+  assert.equal(r.status, 0, r.out);
+  assert.ok(r.ran.includes("greet:do_leak"), r.out);
+  const seen = readFileSync(path.join(work(dir, "greet"), "temp/tzcheck"), "utf8");
+  assert.equal(seen, `TZ=[${process.env.TZ ?? ""}]\n`);
 });
 
 test("owners given under fakeroot in do_install are seen by later fakeroot tasks", async () => {
