@@ -11,7 +11,7 @@ import { type DataStore, FatalError, isTrueWord, PythonError } from "../data/ind
 import { HostCallError, type PythonRuntime } from "../python/index.js";
 import { pySplit } from "../syntax/index.js";
 import { acquireLock, type HeldLock } from "../util/lock.js";
-import { STARTING_CWD, STARTING_ENV } from "../util/process-env.js";
+import { STARTING_CWD, STARTING_ENV, STARTING_UMASK } from "../util/process-env.js";
 import { sandboxPrefix } from "./sandbox.js";
 import { exportedVariables, shellScript } from "./script.js";
 
@@ -181,17 +181,15 @@ export async function runTask(run: TaskRun): Promise<TaskOutcome> {
     python.log = savedLog;
     python.setOutput((text) => process.stderr.write(`${text}\n`));
     python.spawnPrefix = [];
-    // The next task (or recipe parse) starts from this process's own environment and directory,
-    // not from what this task's Python functions were given.
+    // The next task (or recipe parse) starts from this process's own environment, directory and
+    // umask, not from what this task's Python functions were given.
     python.setProcessContext(STARTING_CWD, STARTING_ENV);
+    python.setUmask(STARTING_UMASK);
     closeSync(log);
   }
 }
 
 class TaskFailure extends Error {}
-
-/** The umask kiln started with (a build process with native Python changes its own per task). */
-const STARTING_UMASK = process.umask();
 
 /**
  * The umask task `task` runs under, as bitbake-worker sets it for the whole task (shell and
