@@ -27,7 +27,8 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-interface Thread {
+/** A build worker and what it is doing: its request, and the recipes it parsed last. */
+interface Slot {
   worker: Helper<BuildRequest, BuildReply>;
   busy: Pending | null;
   recent: string[];
@@ -41,7 +42,7 @@ export interface PoolEvents {
 }
 
 export class BuildPool {
-  private readonly threads: Thread[] = [];
+  private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private readonly ready: Promise<void>;
   private nextId = 1;
@@ -60,15 +61,15 @@ export class BuildPool {
         init,
         { process: processes, what: "a build process" },
       );
-      const thread: Thread = { worker, busy: null, recent: [] };
+      const slot: Slot = { worker, busy: null, recent: [] };
       starting.push(
         new Promise((resolve, reject) => {
           worker.listen((msg) => {
             if (msg.type === "ready" && sameConfigurationHashes(msg.configHashes, configHashes)) {
-              this.threads.push(thread);
+              this.slots.push(slot);
               worker.listen(
-                (m) => this.answer(thread, m),
-                (e) => this.crashed(thread, e),
+                (m) => this.answer(slot, m),
+                (e) => this.crashed(slot, e),
               );
               resolve();
             } else if (msg.type === "init-failed") reject(new Error(msg.message));
@@ -80,7 +81,7 @@ export class BuildPool {
     this.ready = Promise.all(starting).then(() => undefined);
   }
 
-  /** Wait for every thread to be ready (errors from their start-up surface here). */
+  /** Wait for every worker to be ready (errors from their start-up surface here). */
   async started(): Promise<void> {
     await this.ready;
   }
@@ -94,7 +95,7 @@ export class BuildPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.worker.stop()));
+    await Promise.all(this.slots.map((t) => t.worker.stop()));
   }
 
   private submit(req: Request): Promise<unknown> {
@@ -106,17 +107,17 @@ export class BuildPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const idle = this.threads.filter((t) => !t.busy);
+      const idle = this.slots.filter((t) => !t.busy);
       if (idle.length === 0) return;
       const job = this.queue.shift()!;
-      const thread = idle.find((t) => t.recent.includes(job.req.name)) ?? idle[0];
-      thread.busy = job;
-      thread.recent = [job.req.name, ...thread.recent.filter((n) => n !== job.req.name)].slice(0, 16);
-      thread.worker.post({ ...job.req, id: this.nextId++ } as BuildRequest);
+      const slot = idle.find((t) => t.recent.includes(job.req.name)) ?? idle[0];
+      slot.busy = job;
+      slot.recent = [job.req.name, ...slot.recent.filter((n) => n !== job.req.name)].slice(0, 16);
+      slot.worker.post({ ...job.req, id: this.nextId++ } as BuildRequest);
     }
   }
 
-  private answer(thread: Thread, msg: BuildReply): void {
+  private answer(slot: Slot, msg: BuildReply): void {
     if (msg.type === "process") {
       this.events.onProcess(msg.pid, msg.script, msg.running);
       return;
@@ -125,11 +126,11 @@ export class BuildPool {
       this.events.onMessage(msg.line);
       return;
     }
-    const job = thread.busy;
+    const job = slot.busy;
     if (!job) return;
     if (msg.type === "prepared" || msg.type === "ran" || msg.type === "failed") {
       for (const m of msg.messages) this.events.onMessage(m);
-      thread.busy = null;
+      slot.busy = null;
       if (msg.type === "prepared") job.resolve(msg.prep);
       else if (msg.type === "ran") job.resolve(msg.outcome);
       else
@@ -142,10 +143,10 @@ export class BuildPool {
     }
   }
 
-  private crashed(thread: Thread, e: Error): void {
-    thread.busy?.reject(e);
-    thread.busy = null;
-    this.threads.splice(this.threads.indexOf(thread), 1);
-    if (this.threads.length === 0) for (const job of this.queue.splice(0)) job.reject(e);
+  private crashed(slot: Slot, e: Error): void {
+    slot.busy?.reject(e);
+    slot.busy = null;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(e);
   }
 }

@@ -1,5 +1,5 @@
 // Recipe preparations (signatures and task flags) kept on disk, so that a build where nothing
-// changed does not parse recipes in full again — nor start build threads at all. The key is the
+// changed does not parse recipes in full again — nor start build workers at all. The key is the
 // parse cache's fingerprint of the recipe file (parser version, configuration, every file it
 // read with its content) plus the target's name; each file carries a checksum and is written
 // atomically, and anything unreadable is ignored.

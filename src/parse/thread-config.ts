@@ -1,5 +1,5 @@
-// A worker thread's own copy of the configuration (parser and build threads): parsed as the main
-// thread parses it, with BBFILES_PRIORITIZED set as collecting the recipe files sets it there, and
+// A helper's own copy of the configuration (parsers and build workers, processes or threads):
+// parsed as the main thread parses it, with BBFILES_PRIORITIZED set as collecting the recipe files sets it there, and
 // per multiconfig the hash the main thread compares with its own, so that both read the same.
 
 import type { Reporter } from "../data/index.js";
