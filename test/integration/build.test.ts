@@ -162,6 +162,15 @@ test("python and shell functions create files under the task's [umask], else BB_
   assert.equal((statSync(file).mode & 0o7777).toString(8), "644", "BB_DEFAULT_UMASK (022)");
 });
 
+test("a [umask] that is not octal fails its task, saying so", async () => {
+  const r = await kiln(buildDir, "greet", "-c", "badumask");
+  assert.notEqual(r.status, 0, r.out);
+  assert.match(
+    r.out,
+    /greet:do_badumask failed: do_badumask\[umask\] \(or BB_DEFAULT_UMASK\) is not an octal number: '0x22'/,
+  );
+});
+
 test("what a task's Python does to its process's environment does not reach the next task", async () => {
   // One build worker, so that both tasks run in the same process, one after the other.
   const dir = path.join(root, "one-worker");
