@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     return d;
   };
 
-  // One request at a time: the scheduler gives a thread its next task when it answers.
+  // One request at a time: the scheduler gives a worker its next task when it answers.
   parent.onRequest(async (req) => {
     try {
       const d = recipe(req.name, req.appends);

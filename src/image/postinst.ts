@@ -43,10 +43,9 @@ function interpreter(script: Buffer): string {
   return m && path.basename(m[1]) === "bash" ? "bash" : "sh";
 }
 
-function environment(rootfs: string, s: Postinst, hooks: Record<string, string>): Record<string, string> {
-  if (s.kind === "ipk") return { D: rootfs, OPKG_OFFLINE_ROOT: rootfs, IPKG_OFFLINE_ROOT: rootfs, ...hooks };
+function environment(rootfs: string, s: Postinst): Record<string, string> {
+  if (s.kind === "ipk") return { D: rootfs, OPKG_OFFLINE_ROOT: rootfs, IPKG_OFFLINE_ROOT: rootfs };
   return {
-    ...hooks,
     D: rootfs,
     DPKG_ROOT: rootfs,
     DPKG_ADMINDIR: path.join(rootfs, "var/lib/dpkg"),
@@ -72,7 +71,9 @@ export function runPostinsts(
     writeFileSync(file, s.script, { mode: 0o755 });
     rmSync(`${file}.defer`, { force: true });
     const hooks = { INTERCEPT_DIR: interceptDir, KILN_POSTINST_DEFER: `${file}.defer` };
-    const env = Object.entries(environment(rootfs, s, hooks)).map(([k, v]) => shellQuote(`${k}=${v}`));
+    const env = Object.entries({ ...environment(rootfs, s), ...hooks }).map(([k, v]) =>
+      shellQuote(`${k}=${v}`),
+    );
     const cmd = ["env", ...env, interpreter(s.script), shellQuote(file), "configure"].join(" ");
     driver.push(`${cmd} </dev/null >${shellQuote(`${file}.out`)} 2>&1; echo $? >${shellQuote(`${file}.rc`)}`);
   });

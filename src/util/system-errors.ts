@@ -17,15 +17,11 @@ const MEANINGS: Record<string, string> = {
   ENOTDIR: "a part of the path is not a directory",
 };
 
-interface SystemError extends Error {
-  code: string;
-  syscall?: string;
-  path?: string;
-  dest?: string;
-}
+/** Node's system errors; those of two-path calls (rename, link, copy) also name the destination. */
+type SystemError = NodeJS.ErrnoException & { code: string; dest?: string };
 
 function isSystemError(e: unknown): e is SystemError {
-  return e instanceof Error && typeof (e as Partial<SystemError>).code === "string";
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string";
 }
 
 /** "cannot open /abs/file: permission denied", or undefined when `e` is not such a failure. */
