@@ -10,7 +10,7 @@ import { ExpansionError, FatalError, SkipRecipe } from "./errors.js";
 import { ExpansionCache } from "./expansion-cache.js";
 import { type LogInfo, VariableHistory } from "./history.js";
 import { replaceReferences, VAR_REF } from "./references.js";
-import { type Entry, OverrideTable, VarTable } from "./tables.js";
+import { type Entry, OverrideTable, overrideSuffixes, VarTable } from "./tables.js";
 import { pyTruthy, shallowCopy } from "./values.js";
 
 /** Evaluates `${@...}` code for the datastore (implemented by the embedded Python runtime). */
@@ -60,7 +60,6 @@ const SETVAR_RE = /^(?<base>[^\n]*?)(?<keyword>:append|:prepend|:remove)(?::(?<a
 const OLD_OPERATION = /_append|_prepend|_remove/;
 const PY_REF_G = /\$\{@(?:\{[^\n]*?\}|[^\n])+?\}/g;
 const WS_SPLIT = new RegExp(`(${PY_WS})`, "u");
-const OVERRIDE_START = /^[a-z0-9]/;
 // Variable names metadata Python reads with a literal name; used to track what OVERRIDES depends on.
 const PY_VAR_USE = /(?:getVar|getVarFlag|contains|contains_any|filter)\(\s*(['"])([^'"]+)\1/g;
 
@@ -871,45 +870,6 @@ export class DataStore {
     // BitBake also yields overridden names already listed a second time; callers de-duplicate.
     return out;
   }
-}
-
-/**
- * The (base name, override) pairs under which an override-style name is indexed: "A:x:y" gives
- * ("A:x", "y") then ("A", "x:y"). Like BitBake, the walk starts from the last colon even when
- * there is none ("do_foo" gives ("do_fo", "do_foo"), a harmless quirk kept for exactness) and
- * stops at a suffix that does not start with a lower-case letter or digit.
- */
-function overrideSuffixes(name: string): ReadonlyArray<readonly [string, string]> {
-  let pairs = suffixesByName.get(name);
-  if (pairs === undefined) {
-    pairs = findOverrideSuffixes(name);
-    // Bounded; forgetting only costs finding them again.
-    if (suffixesByName.size >= 100_000) suffixesByName.clear();
-    suffixesByName.set(name, pairs);
-  }
-  return pairs;
-}
-
-/** overrideSuffixes() of names met before: a name is indexed, changed and deleted in turn, and
- * every recipe renames the configuration's FILES:${PN}-dev, RDEPENDS:${PN}... again. */
-const suffixesByName = new Map<string, ReadonlyArray<readonly [string, string]>>();
-
-function findOverrideSuffixes(name: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  let cut = name.lastIndexOf(":");
-  let override: string | null = name.slice(cut + 1);
-  let shortvar = name.slice(0, cut === -1 ? -1 : cut);
-  while (override && OVERRIDE_START.test(override)) {
-    pairs.push([shortvar, override]);
-    override = null;
-    if (shortvar.includes(":")) {
-      cut = shortvar.lastIndexOf(":");
-      override = name.slice(cut + 1);
-      shortvar = name.slice(0, cut);
-      if (shortvar.length === 0) override = null;
-    }
-  }
-  return pairs;
 }
 
 /** Rename every key containing `${...}` to its expansion (BitBake's expandKeys). */

@@ -1,5 +1,6 @@
 // The tables behind a datastore: the copy-on-write chain of variables (each level holds what one
-// copy changed) and, per variable, the override-suffixed names that may replace its value.
+// copy changed) and, per variable, the override-suffixed names that may replace its value (with
+// the (base name, override) pairs an override-style name is indexed under).
 
 /** A variable: its flags by name ("_content" is the value; see store.ts). */
 export type Entry = Map<string, unknown>;
@@ -129,4 +130,46 @@ export class OverrideTable {
       }
     }
   }
+}
+
+/** Where an override-suffixed name may start its override. */
+const OVERRIDE_START = /^[a-z0-9]/;
+
+/**
+ * The (base name, override) pairs under which an override-style name is indexed: "A:x:y" gives
+ * ("A:x", "y") then ("A", "x:y"). Like BitBake, the walk starts from the last colon even when
+ * there is none ("do_foo" gives ("do_fo", "do_foo"), a harmless quirk kept for exactness) and
+ * stops at a suffix that does not start with a lower-case letter or digit.
+ */
+export function overrideSuffixes(name: string): ReadonlyArray<readonly [string, string]> {
+  let pairs = suffixesByName.get(name);
+  if (pairs === undefined) {
+    pairs = findOverrideSuffixes(name);
+    // Bounded; forgetting only costs finding them again.
+    if (suffixesByName.size >= 100_000) suffixesByName.clear();
+    suffixesByName.set(name, pairs);
+  }
+  return pairs;
+}
+
+/** overrideSuffixes() of names met before: a name is indexed, changed and deleted in turn, and
+ * every recipe renames the configuration's FILES:${PN}-dev, RDEPENDS:${PN}... again. */
+const suffixesByName = new Map<string, ReadonlyArray<readonly [string, string]>>();
+
+function findOverrideSuffixes(name: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  let cut = name.lastIndexOf(":");
+  let override: string | null = name.slice(cut + 1);
+  let shortvar = name.slice(0, cut === -1 ? -1 : cut);
+  while (override && OVERRIDE_START.test(override)) {
+    pairs.push([shortvar, override]);
+    override = null;
+    if (shortvar.includes(":")) {
+      cut = shortvar.lastIndexOf(":");
+      override = name.slice(cut + 1);
+      shortvar = name.slice(0, cut);
+      if (shortvar.length === 0) override = null;
+    }
+  }
+  return pairs;
 }
