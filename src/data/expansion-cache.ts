@@ -9,6 +9,12 @@
 // datastore, or whose computation changed the store, is dropped on the next change of any kind.
 // Where BitBake empties the cache because the active overrides changed, only the values whose
 // computation consulted the active overrides are dropped (with the values computed from them).
+//
+// Variable filters (BitBake 2.16's setVarFilter) are the one place where BitBake's own cache shows
+// through: setting a filter does not empty it, so a value read since the last change keeps its
+// old, unfiltered form until the next change, while anything older is computed afresh.
+// filterChanged() reproduces that, using the epoch (count of changes) at which each kept value
+// was last read.
 
 /** A computation in progress and the variable names it read (null: something untracked). */
 interface ReadFrame {
@@ -36,6 +42,11 @@ export class ExpansionCache<V> {
 
   get(cachename: string): V | undefined {
     return this.values.get(cachename);
+  }
+
+  /** The number of changes so far: values read at the current epoch are in BitBake's cache. */
+  get epoch(): number {
+    return this.changes;
   }
 
   /**
@@ -106,6 +117,27 @@ export class ExpansionCache<V> {
     this.changes++;
     this.dropAll(this.overrideReaders);
     this.dropAll(this.volatile);
+  }
+
+  /**
+   * The filter of the variables `names` (each a variable and its override-suffixed names) was
+   * set or removed. What was read at the current epoch (`readNow`) is what BitBake's cache
+   * holds: it stays, unfiltered, until the next change; everything else computed from these
+   * variables is dropped now.
+   */
+  filterChanged(names: Iterable<string>, readNow: (value: V) => boolean): void {
+    const seen = new Set<string>();
+    const todo = [...names];
+    for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const value = this.values.get(name);
+      if (value !== undefined) {
+        if (readNow(value)) this.volatile.add(name);
+        else this.values.delete(name);
+      }
+      for (const reader of this.dependents.get(name) ?? []) todo.push(reader);
+    }
   }
 
   /** Empty a set of cache names, dropping each value named (and what was built from it). */

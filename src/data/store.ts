@@ -21,6 +21,8 @@ export interface InlinePython {
   analyse?(code: string): { references: string[]; execs: string[]; contains: Record<string, string[]> };
   /** Run a recipe's calculate_extra_depends on its DEPENDS names (see PythonRuntime). */
   extraDepends?(pn: string, body: string, deps: string[], world: string[]): string[];
+  /** `value` passed through the bb.filter expression `expression` (see setVarFilter). */
+  applyFilter?(value: unknown, expression: string): unknown;
 }
 
 /** Where the datastore reports warnings and errors that do not stop evaluation. */
@@ -71,6 +73,8 @@ let expansionDepth = 0;
 export class VariableParse {
   value: unknown;
   removes?: Set<string>;
+  /** The cache's epoch when this value was last computed or read (see setVarFilter). */
+  seen = -1;
   // Made on first use: most values reference nothing and call no Python, and a parse computes
   // hundreds of thousands of them.
   private refs?: Set<string>;
@@ -131,6 +135,8 @@ export class DataStore {
   private inOverride = false;
   /** Expanded values, kept until a variable they read changes (see expansion-cache.ts). */
   private expandCache = new ExpansionCache<VariableParse>();
+  /** Variable filters (setVarFilter) by variable name; copies share the map until one changes it. */
+  private filters: ReadonlyMap<string, string> | null = null;
   history: VariableHistory;
   tracking = false;
 
@@ -188,6 +194,7 @@ export class DataStore {
       this.history.copy(),
     );
     copy.tracking = this.tracking;
+    copy.filters = this.filters;
     return copy;
   }
 
@@ -400,20 +407,22 @@ export class DataStore {
     const cachename = flag === "_content" ? name : `${name}[${flag}]`;
     if (!noweakdefault) {
       const cached = this.expandCache.get(cachename);
-      if (cached) {
-        if (expand) return [cached.value, cached];
-        if (wantParser) return [cached.unexpanded, cached];
+      if (cached && (expand || wantParser)) {
+        cached.seen = this.expandCache.epoch;
+        return [expand ? cached.value : cached.unexpanded, cached];
       }
     }
     if (!(expand || wantParser) || noweakdefault) {
       return this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser);
     }
-    return this.expandCache.compute(
+    const result = this.expandCache.compute(
       cachename,
       name,
       () => this.compute(name, flag, cachename, expand, noweakdefault, parsing, wantParser),
       keepParser,
     );
+    if (result[1]) result[1].seen = this.expandCache.epoch;
+    return result;
   }
 
   /** A lookup's value, computed from the variable tables (lookup() caches it). */
@@ -535,7 +544,43 @@ export class DataStore {
       if (expand) value = parser.value;
     }
 
+    if (this.filters !== null && flag === "_content" && pyTruthy(value)) {
+      const colon = name.indexOf(":");
+      const filter = this.filters.get(colon === -1 ? name : name.slice(0, colon));
+      if (filter !== undefined) {
+        if (expand) {
+          value = this.applyFilter(value, filter);
+          if (parser) parser.value = value;
+        } else if (parser) {
+          // Kept unfiltered, as BitBake keeps it: only until the next change.
+          this.expandCache.readUntracked();
+        }
+      }
+    }
+
     return [value, parser];
+  }
+
+  private applyFilter(value: unknown, filter: string): unknown {
+    const python = this.shared.python;
+    if (!python?.applyFilter) throw pythonStyleError("RuntimeError", "variable filters need Python");
+    return python.applyFilter(value, filter);
+  }
+
+  /**
+   * Pass the variable's expanded value (and that of its override-suffixed names) through the
+   * bb.filter expression `filter` at every expanded read; null or "" removes the filter
+   * (BitBake 2.16's setVarFilter). Values read since the last change keep their old form
+   * until the next one, as in BitBake, whose cache the filter does not empty.
+   */
+  setVarFilter(name: string, filter: string | null): void {
+    if ((this.filters?.get(name) ?? null) === (filter || null)) return;
+    const filters = new Map(this.filters ?? []);
+    if (filter) filters.set(name, filter);
+    else filters.delete(name);
+    this.filters = filters.size > 0 ? filters : null;
+    const names = [name, ...(this.overridedata.get(name) ?? []).map(([n]) => n)];
+    this.expandCache.filterChanged(names, (v) => v.seen === this.expandCache.epoch);
   }
 
   // ---- writing ---------------------------------------------------------------------------

@@ -45,6 +45,7 @@ interface RuntimeFunctions {
   analyse: PyCallable;
   runExtraDepends: PyCallable;
   runFunction: PyCallable;
+  applyFilter: PyCallable;
 }
 
 /**
@@ -134,6 +135,7 @@ export class PythonRuntime implements InlinePython {
       analyse: engine.get(engine.import("kiln_codeparser"), "analyse_json") as PyCallable,
       runExtraDepends: get("run_extra_depends"),
       runFunction: get("run_function"),
+      applyFilter: get("apply_filter"),
     };
   }
 
@@ -209,6 +211,11 @@ export class PythonRuntime implements InlinePython {
       this.analyses.set(code, found);
     }
     return found;
+  }
+
+  applyFilter(value: unknown, expression: string): unknown {
+    const v = this.engine.isPyObject(value) ? this.engine.share(value) : value;
+    return this.call(this.fns.applyFilter, v, expression);
   }
 
   evalInline(code: string, varname: string | null, d: DataStore): string {
@@ -412,6 +419,8 @@ export class PythonRuntime implements InlinePython {
         this.store(id).prependVarFlag(name, flag, value, at(id)),
       renameVar: (id: number, key: string, newkey: string) => this.store(id).renameVar(key, newkey, at(id)),
       expandVarref: (id: number, variable: string) => this.store(id).expandVarref(variable),
+      setVarFilter: (id: number, name: string, filter: string | null) =>
+        this.store(id).setVarFilter(name, filter ?? null),
       createCopy: (id: number) => this.handle(this.store(id).createCopy()),
       tracking: (id: number, on: boolean) => {
         this.store(id).tracking = on;

@@ -287,6 +287,11 @@ class DataSmart:
     def expandVarref(self, variable, parents=False):
         _bridge.expandVarref(self._h, variable)
 
+    def setVarFilter(self, var, filter):
+        """Pass `var`'s expanded value through the bb.filter expression `filter` at every
+        expanded read (BitBake 2.16 and later); an empty filter removes it."""
+        _bridge.setVarFilter(self._h, var, filter or None)
+
     # copies and history
     def createCopy(self):
         return wrap(_bridge.createCopy(self._h))
@@ -357,6 +362,11 @@ def eval_inline(code, varname, handle):
     scope = dict(_context)
     scope["d"] = d
     return str(eval(compiled, scope, DataContext(d)))
+
+
+def apply_filter(value, expression):
+    """A variable's value after its filter (see bb.filter), for the datastore."""
+    return _to_js(bb.filter.apply_filters(_from_js(value), [expression]))
 
 
 def insert_method(name, text, filename, lineno, remember=False):

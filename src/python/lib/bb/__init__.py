@@ -123,7 +123,7 @@ class MultiprocessingContext(object):
 multiprocessing = MultiprocessingContext()
 
 # Submodules import the names above, so they come last.
-from bb import build, data, event, parse, process, utils  # noqa: E402
+from bb import build, data, event, filter, parse, process, utils  # noqa: E402
 from bb import fetch2 as fetch  # noqa: E402
 
 # `bb.fetch` is another name for bb.fetch2, as in BitBake.
