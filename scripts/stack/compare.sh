@@ -31,6 +31,14 @@ echo '```'
 python3 "$kiln/scripts/compare-tree.py" "$out/bitbake-tree.jsonl" "$out/kiln-tree.jsonl" --max=30
 echo '```'
 echo
+echo "## Dependency and package lists of every target (BitBake's recipe cache)"
+echo
+as_user "/usr/bin/python3 $kiln/scripts/oracle/cache-dump.py $stack/bitbake" > "$out/bitbake-cache.jsonl" 2>/dev/null
+as_user "$kiln/bin/kiln query --all --json --deps PN" > "$out/kiln-cache.jsonl" 2>/dev/null
+echo '```'
+python3 "$kiln/scripts/compare-cache.py" "$out/bitbake-cache.jsonl" "$out/kiln-cache.jsonl" --max=10
+echo '```'
+echo
 echo "## Variables of sampled recipes"
 for r in $recipes; do
   echo

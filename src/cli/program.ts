@@ -8,7 +8,7 @@ import { graph } from "./graph.js";
 import { kernelConfigCheck } from "./kernel-config-check.js";
 import { registerLayers } from "./layers.js";
 import { parse } from "./parse.js";
-import { query } from "./query.js";
+import { type QueryOptions, query } from "./query.js";
 import { runqemu } from "./runqemu.js";
 import { server } from "./server.js";
 import { diffsigs, sigs } from "./sigs.js";
@@ -29,12 +29,13 @@ export function buildProgram(): Command {
       "a recipe name or a name a recipe PROVIDES (mc:NAME:target in a multiconfig)",
     )
     .option("--all", "every target: one JSON object per line {file, pn, values} or {file, skipped}")
+    .option(
+      "--deps",
+      "with --all: each target's dependency and package lists, as BitBake's recipe cache keeps them",
+    )
     .option("--json", "print one JSON object {NAME: value | null | {error}}")
     .option("-u, --unexpanded", "print values without expanding ${...}")
-    .action(
-      (names: string[], opts: { recipe?: string; all?: boolean; json?: boolean; unexpanded?: boolean }) =>
-        query(names, opts),
-    );
+    .action((names: string[], opts: QueryOptions) => query(names, opts));
 
   program
     .command("env")

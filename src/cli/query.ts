@@ -2,7 +2,7 @@
 // as BitBake gives them.
 
 import type { DataStore } from "../data/index.js";
-import { finalizeConfiguration, readValues } from "../parse/index.js";
+import { finalizeConfiguration, type RecipeDeps, readValues } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
 import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
@@ -10,6 +10,8 @@ import { openSession, treeOptions } from "./session.js";
 export interface QueryOptions {
   recipe?: string;
   all?: boolean;
+  /** With --all: each target's dependency and package lists, as BitBake's recipe cache keeps them. */
+  deps?: boolean;
   json?: boolean;
   unexpanded?: boolean;
 }
@@ -22,7 +24,7 @@ function lastSet(d: DataStore, name: string): string | undefined {
 }
 
 /** Every target, one JSON object per line (skipped targets with their reason). */
-async function queryAll(names: string[]): Promise<void> {
+async function queryAll(names: string[], withDeps: boolean): Promise<void> {
   try {
     const { ev, configs, reporter } = await openSession({ tracking: false });
     const tree = await parseTree(ev, configs, reporter, treeOptions({ values: names }));
@@ -30,7 +32,12 @@ async function queryAll(names: string[]): Promise<void> {
       const line =
         info.skipped !== undefined
           ? { file: info.name, skipped: info.skipped }
-          : { file: info.name, pn: info.pn, values: info.values ?? {} };
+          : {
+              file: info.name,
+              pn: info.pn,
+              values: info.values ?? {},
+              ...(withDeps && info.deps ? cacheLists(info.pn, info.provides, info.deps) : {}),
+            };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
   } catch (e) {
@@ -38,8 +45,23 @@ async function queryAll(names: string[]): Promise<void> {
   }
 }
 
+/** A target's lists as BitBake's recipe cache holds them (de-duplicated, PN provided first,
+ * each package's runtime dependencies after the recipe-wide ones), for comparing with it. */
+function cacheLists(pn: string, provides: string[], deps: RecipeDeps) {
+  const unique = (words: string[]) => [...new Set(words)];
+  const perPackage = (all: string[], own: Record<string, string[]>) =>
+    Object.fromEntries(deps.packages.map((p) => [p, [...all, ...(own[p] ?? [])]]));
+  return {
+    depends: unique(deps.depends),
+    provides: unique([pn, ...provides]),
+    packages: unique(deps.packages),
+    rdepends: perPackage(deps.rdepends, deps.rdependsPkg),
+    rrecommends: perPackage(deps.rrecommends, deps.rrecommendsPkg),
+  };
+}
+
 export async function query(names: string[], opts: QueryOptions): Promise<void> {
-  if (opts.all) return queryAll(names);
+  if (opts.all) return queryAll(names, opts.deps ?? false);
   let d: DataStore;
   try {
     const { ev, config, configs, reporter } = await openSession();

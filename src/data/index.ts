@@ -2,6 +2,7 @@
 export { ExpansionError, FatalError, PythonError, SkipRecipe } from "./errors.js";
 export { type HistoryEvent, type LogInfo, VariableHistory } from "./history.js";
 export {
+  type BitBakeVersion,
   DataStore,
   expandKeys,
   type GetOptions,

@@ -103,9 +103,17 @@ export class VariableParse {
   ) {}
 }
 
+/** A BitBake release, for behaviour that differs between releases (see config/bitbake-version.ts). */
+export interface BitBakeVersion {
+  major: number;
+  minor: number;
+}
+
 /** State shared by a datastore and all its copies. */
 interface Shared {
   python: InlinePython | null;
+  /** The BitBake whose behaviour this store follows where releases differ. */
+  bitbake: BitBakeVersion;
   reporter: Reporter;
   renames: Map<string, unknown>;
   reportedOnce: Set<string>;
@@ -156,6 +164,7 @@ export class DataStore {
   static create(opts: { python?: InlinePython | null; reporter?: Reporter } = {}): DataStore {
     const shared: Shared = {
       python: opts.python ?? null,
+      bitbake: { major: 2, minor: 19 },
       reporter: opts.reporter ?? consoleReporter,
       renames: new Map(Object.entries(RENAMED_VARS)),
       reportedOnce: new Set(),
@@ -206,6 +215,20 @@ export class DataStore {
   }
   get reporter(): Reporter {
     return this.shared.reporter;
+  }
+
+  /** The BitBake this store (and every copy of it) behaves as where releases differ. */
+  get bitbake(): BitBakeVersion {
+    return this.shared.bitbake;
+  }
+  set bitbake(v: BitBakeVersion) {
+    this.shared.bitbake = v;
+  }
+
+  /** Whether this store behaves as BitBake major.minor or newer. */
+  bitbakeAtLeast(major: number, minor: number): boolean {
+    const v = this.shared.bitbake;
+    return v.major > major || (v.major === major && v.minor >= minor);
   }
 
   /** Variable `name` (or a flag of it) changed: so did the names it overrides. */
@@ -813,9 +836,15 @@ export class DataStore {
       return;
     }
     // Nothing to move, the common case (OpenEmbedded renames every package variable of every
-    // package of a class-extended recipe): the lookups below would all come back empty.
+    // package of a class-extended recipe): the lookups below would all come back empty. BitBake
+    // 2.19 returns there; older releases still index the new name as an override-suffixed one
+    // and delete the old name, which empties their cache (seen by variable filters).
     if (this.findVar(key) === undefined && !this.overridedata.has(key)) {
       this.expandCache.read(key);
+      if (this.bitbakeAtLeast(2, 19)) return;
+      if (newkey.includes(":")) this.updateOverrides(newkey);
+      if (this.tracking) this.record({ ...info, variable: key, op: "rename (to)", detail: newkey });
+      this.delVar(key, { ignore: true });
       return;
     }
     let found = false;

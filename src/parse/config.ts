@@ -3,6 +3,7 @@
 
 import path from "node:path";
 import {
+  bitbakeForSeries,
   type Collection,
   ConfigError,
   findConfigFile,
@@ -102,6 +103,7 @@ function parseConfigurationFiles(
       }
     }
     finishLayers(data, compat, layerseries ?? new Set(), opts.reporter);
+    data.bitbake = bitbakeForSeries(layerseries ?? []);
   }
   if (!data.getVar("BBPATH")) {
     let msg = "The BBPATH variable is not set";

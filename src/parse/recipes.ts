@@ -170,7 +170,7 @@ export function parseRecipeFile(
   if (only !== undefined) d.setVar("__ONLYFINALISE", only);
   d.setVar("__BBMULTICONFIG", config.mc);
   d.setVar("FILE_LAYERNAME", fileCollection(file, config.collections)?.name);
-  d.setVar("__BB_RECIPE_FILE", file);
+  if (d.bitbakeAtLeast(2, 18)) d.setVar("__BB_RECIPE_FILE", file);
   if (appends.length) d.setVar("__BBAPPEND", appends.join(" "));
   try {
     ev.handleRecipeStyle(file, d, false);

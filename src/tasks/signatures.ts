@@ -35,7 +35,12 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
       (k) => isTrueWord(d.getVarFlag(k, "export")) && !isTrueWord(d.getVarFlag(k, "unexport")),
     ),
   );
-  const excludedFlags = String(d.getVar("BB_SIGNATURE_EXCLUDE_FLAGS") ?? "");
+  // A list of flag names from BitBake 2.19 on; before, a string a flag was looked for in (so
+  // that a flag named like part of an excluded one, "lock" in "lockfiles", was excluded too).
+  const excludedText = String(d.getVar("BB_SIGNATURE_EXCLUDE_FLAGS") ?? "");
+  const excludedFlags: { includes(flag: string): boolean; length: number } = d.bitbakeAtLeast(2, 19)
+    ? pySplit(excludedText)
+    : excludedText;
   // Function bodies are read with some values forced, so that e.g. PV does not change them.
   const codeData = d.createCopy();
   for (const forced of pySplit(String(d.getVar("BB_HASH_CODEPARSER_VALS") ?? ""))) {
@@ -143,7 +148,7 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
         if (piece) value = value.split(piece).join("");
       }
     }
-    if (excludedFlags) {
+    if (excludedFlags.length > 0) {
       for (const f of Object.keys(flags)) if (!excludedFlags.includes(f)) deps.add(`${key}[${f}]`);
     }
     for (const w of pySplit(String(flags.vardeps ?? ""))) deps.add(w);
