@@ -11,7 +11,9 @@ kiln=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d /tmp/kiln-compare.XXXXXX)
 chmod 755 "$out"
 chown -R kilnref "$build" "$out"
-as_user() { su kilnref -c "cd $build && export LANG=en_US.UTF-8 KILN_NO_SERVER=1 && $*"; }
+# BitBake puts its own bin directory first in PATH; OpenEmbedded's layer.conf builds PATH from it
+# (BITBAKEPATH), and shell functions can embed it: kiln gets the same PATH.
+as_user() { su kilnref -c "cd $build && export LANG=en_US.UTF-8 KILN_NO_SERVER=1 PATH=$stack/bitbake/bin:\$PATH && $*"; }
 
 echo "# kiln and BitBake on the reference stack"
 echo

@@ -157,8 +157,14 @@ export function parseConfigurations(ev: Evaluator, opts: ConfigOptions): Map<str
   if (multiconfigs.length) ev.python.fireMultiConfigParsed(all, main);
 
   const collections = handleCollections(main, opts.reporter);
+  // BitBake's cooker starts a hash equivalence server on a socket in TOPDIR when BB_HASHSERVE is
+  // "auto" (OpenEmbedded-Core's default since wrynose) and hands its address to every configuration.
+  // kiln runs no such server (its signatures are BitBake's basic ones); the value is BitBake's.
+  const hashserve =
+    main.getVar("BB_HASHSERVE") === "auto" ? `unix://${main.getVar("TOPDIR")}/hashserve.sock` : null;
   const result = new Map<string, Configuration>();
   for (const [mc, d] of all) {
+    if (hashserve) d.setVar("BB_HASHSERVE", hashserve);
     d.renameVar("__depends", "__base_depends");
     d.setVar("__bbclasstype", "recipe");
     result.set(mc, { data: d.compactCopy(), topdir: String(d.getVar("TOPDIR")), collections, mc, layers });
