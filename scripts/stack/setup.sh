@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Make a build directory for the reference layer stack from local clones (no network):
-#   STACK/bitbake                (openembedded/bitbake, branch 2.12)
-#   STACK/openembedded-core      (walnascar)
-#   STACK/meta-openembedded      (walnascar: meta-oe, meta-python, meta-networking, meta-filesystems)
-#   STACK/meta-virtualization    (a walnascar-compatible meta-virtualization)
+# Make a build directory for a reference layer stack from local clones (no network):
+#   STACK/bitbake                (openembedded/bitbake)
+#   STACK/openembedded-core
+#   STACK/meta-openembedded      (meta-oe, meta-python, meta-networking, meta-filesystems)
+#   STACK/meta-virtualization
+# each at one release's commits (walnascar, wrynose or master: checkout.sh puts them there).
 # usage: scripts/stack/setup.sh STACK BUILDDIR
 set -euo pipefail
 stack=$(cd "$1" && pwd)
