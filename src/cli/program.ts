@@ -2,6 +2,7 @@
 // A fresh program is built for every run, so the resident server can run commands repeatedly.
 
 import { Command } from "commander";
+import { describeEngine } from "../python/index.js";
 import { build } from "./build.js";
 import { env } from "./env.js";
 import { graph } from "./graph.js";
@@ -13,12 +14,18 @@ import { runqemu } from "./runqemu.js";
 import { server } from "./server.js";
 import { diffsigs, sigs } from "./sigs.js";
 
+const KILN_VERSION = "0.1.0";
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("kiln")
     .description("A fast, exact build system that speaks the OpenEmbedded/BitBake metadata language")
-    .version("0.1.0");
+    .option("-V, --version", "print kiln's version and the Python engine it runs metadata Python in")
+    .on("option:version", () => {
+      process.stdout.write(`kiln ${KILN_VERSION}\nPython: ${describeEngine()}\n`);
+      process.exit(0);
+    });
 
   program
     .command("query")

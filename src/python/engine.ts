@@ -138,8 +138,9 @@ export function nativeEnabled(): boolean {
 }
 
 /**
- * Start native Python, or say why it cannot start (a broken build, a libpython that moved):
- * kiln then goes on with Pyodide, which is slower but gives the same answers.
+ * Start native Python, or note why it cannot start (a broken build, a libpython that moved or
+ * that this user may not read): kiln then goes on with Pyodide, which is slower but gives the
+ * same answers (see noteFallback).
  */
 export function tryStartNative(opts: { cacheDir?: string }): PythonEngine | undefined {
   try {
@@ -147,11 +148,50 @@ export function tryStartNative(opts: { cacheDir?: string }): PythonEngine | unde
   } catch (e) {
     if (nativeStarted) throw e;
     nativeBroken = (e as Error).message;
-    process.stderr.write(
-      `WARNING: kiln's native Python cannot start (${nativeBroken}); using Pyodide (slower). Rebuild with 'npm run build'.\n`,
-    );
     return undefined;
   }
+}
+
+/** Why this process cannot use native Python, when it was not asked for Pyodide. */
+function fallbackReason(): { why: string; fix: string } | undefined {
+  if (process.env.KILN_PYTHON === "pyodide") return undefined;
+  if (nativeBroken) {
+    return {
+      why: `kiln's native Python cannot be used here (${nativeBroken})`,
+      fix: "run 'npm run build' against a Python this user can read (it prefers /usr/bin/python3; KILN_PYTHON3 names another)",
+    };
+  }
+  if (nativeBuild()) return undefined;
+  let why = "kiln's native Python is not built";
+  try {
+    why += ` (${readFileSync(new URL("not-built.txt", nativeDir()), "utf8").trim()})`;
+  } catch {}
+  return { why, fix: "install python3-dev (README's set-up command does) and run 'npm run build'" };
+}
+
+/**
+ * Say once, for this process and the ones it starts, that metadata Python runs in Pyodide
+ * instead of native Python, why, and how to fix it (kiln never slows down silently).
+ */
+export function noteFallback(): void {
+  const reason = fallbackReason();
+  if (!reason || process.env.KILN_PYODIDE_NOTED) return;
+  process.env.KILN_PYODIDE_NOTED = "1";
+  process.stderr.write(
+    `WARNING: ${reason.why}; metadata Python runs in Pyodide instead, 2-4x slower. To fix: ${reason.fix}.\n`,
+  );
+}
+
+/** Which Python engine kiln uses here, in words (`kiln --version`). */
+export function describeEngine(): string {
+  if (process.env.KILN_PYTHON === "pyodide")
+    return "Pyodide (CPython in WebAssembly), as KILN_PYTHON=pyodide asks";
+  const build = nativeBuild();
+  if (build && nativeEnabled() && tryStartNative({})) {
+    return `native CPython ${build.version} (${build.libpython}, built for ${build.executable})`;
+  }
+  const reason = fallbackReason();
+  return `Pyodide (CPython in WebAssembly)${reason ? `: ${reason.why}; to fix: ${reason.fix}` : ""}`;
 }
 
 export function startNative(opts: { cacheDir?: string }): PythonEngine {

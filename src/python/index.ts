@@ -1,4 +1,5 @@
-// python: the embedded CPython (Pyodide) and the bridge metadata Python uses to reach kiln.
+// python: the embedded CPython (native or Pyodide) and the bridge metadata Python uses to reach kiln.
+export { describeEngine } from "./engine.js";
 export { loadPython } from "./loader.js";
 export {
   type HostCall,

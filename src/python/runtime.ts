@@ -6,10 +6,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os, { constants as osConstants } from "node:os";
 import path from "node:path";
+import { isMainThread } from "node:worker_threads";
 import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
 import { STARTING_ENV } from "../util/process-env.js";
 import { PYTHON_LIB_DIR } from "../util/source-identity.js";
-import { nativeAvailable, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
+import { nativeAvailable, noteFallback, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
 
 export { PYTHON_LIB_DIR };
 
@@ -142,6 +143,8 @@ export class PythonRuntime implements InlinePython {
   /** Start Python: the native engine on the main thread when it is built, Pyodide otherwise. */
   static async start(opts: { cacheDir?: string } = {}): Promise<PythonRuntime> {
     const native = nativeAvailable() ? tryStartNative(opts) : undefined;
+    // Worker threads use Pyodide by design; a main thread without native Python says why.
+    if (!native && isMainThread) noteFallback();
     return new PythonRuntime(native ?? (await startPyodide(opts)));
   }
 

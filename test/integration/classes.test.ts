@@ -10,6 +10,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runKiln } from "../helpers/builddir.js";
+import { requirePrograms } from "../helpers/tools.js";
 
 const repo = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-classes-"));
@@ -175,6 +176,7 @@ function kiln(...args: string[]): Promise<{ status: number | null; out: string }
 }
 
 test("an image of meson, autotools and useradd recipes, as .deb packages", async () => {
+  requirePrograms("dpkg-deb", "skopeo");
   const r = await kiln("build", "t-image");
   assert.equal(r.status, 0, r.out);
   const tarball = path.join(dir, "tmp/deploy/images/qemux86-64/t-image-qemux86-64.tar.gz");

@@ -93,12 +93,43 @@ test("when native Python cannot start, kiln says so and answers with Pyodide", (
       JSON.stringify({ ...info, libpython: "/nonexistent/libpython.so" }),
     );
     const fallback = run(args, { KILN_NO_CACHE: "1", KILN_NATIVE_DIR: broken });
+    const warnings = fallback.stderr.match(/WARNING: .*Pyodide.*/g) ?? [];
+    assert.equal(warnings.length, 1, `said once, by the process that found it:\n${fallback.stderr}`);
     assert.match(
-      fallback.stderr,
-      /WARNING: kiln's native Python cannot start \(.*nonexistent.*\); using Pyodide/,
+      warnings[0],
+      /^WARNING: kiln's native Python cannot be used here \(.*nonexistent.*\); metadata Python runs in Pyodide instead, 2-4x slower\. To fix: run 'npm run build'/,
     );
     assert.equal(fallback.stdout, run(args, { KILN_NO_CACHE: "1" }).stdout);
+    // An addon that does not even load (another user's unreadable libpython): the same warning.
+    writeFileSync(path.join(broken, "kiln_python.node"), "not a shared object");
+    const unloadable = run(["query", "PN"], { KILN_NATIVE_DIR: broken });
+    assert.match(
+      unloadable.stderr,
+      /^WARNING: kiln's native Python cannot be used here \(.+\); metadata Python runs in Pyodide/m,
+    );
   } finally {
     rmSync(broken, { recursive: true, force: true });
+  }
+});
+
+test("when native Python was not built, kiln says why once, and --version names the engine", () => {
+  const unbuilt = mkdtempSync(path.join(os.tmpdir(), "kiln-native-unbuilt-"));
+  try {
+    writeFileSync(
+      path.join(unbuilt, "not-built.txt"),
+      "/usr/bin/python3: no Python.h in /usr/include/python3.11 (install python3-dev)\n",
+    );
+    const r = run(["query", "PN"], { KILN_NATIVE_DIR: unbuilt });
+    assert.deepEqual(r.stderr.match(/WARNING: .*/g), [
+      "WARNING: kiln's native Python is not built (/usr/bin/python3: no Python.h in /usr/include/python3.11 (install python3-dev)); metadata Python runs in Pyodide instead, 2-4x slower. To fix: install python3-dev (README's set-up command does) and run 'npm run build'.",
+    ]);
+    assert.match(run(["--version"], { KILN_NATIVE_DIR: unbuilt }).stdout, /^Python: Pyodide .*not built/m);
+    assert.match(run(["--version"], {}).stdout, /^Python: native CPython \d+\.\d+ /m);
+    assert.doesNotMatch(
+      run(["query", "PN"], { KILN_NATIVE_DIR: unbuilt, KILN_PYTHON: "pyodide" }).stderr,
+      /WARNING/,
+    );
+  } finally {
+    rmSync(unbuilt, { recursive: true, force: true });
   }
 });

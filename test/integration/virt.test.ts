@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { EXAMPLE_DEBS, REPO, runKiln } from "../helpers/builddir.js";
+import { requirePrograms } from "../helpers/tools.js";
 
 const repo = REPO;
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-virt-"));
@@ -123,6 +124,7 @@ const virtConf = `${localConf}DISTRO_FEATURES:append = " virtualization kvm"\nPR
 const deploy = path.join(dir, "tmp/deploy/images/qemux86-64");
 
 test("a container host image carries OCI images, unpacked bundles and crun with its libraries", async () => {
+  requirePrograms("skopeo", "umoci");
   write("conf/local.conf", virtConf);
   const quiet = await kiln("parse");
   assert.doesNotMatch(quiet.out, /meta-kiln-virt layer is included/);

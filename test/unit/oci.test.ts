@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { makeOciImage, type OciConfig, type OciRequest } from "../../src/image/index.js";
+import { requirePrograms } from "../helpers/tools.js";
 
 const EPOCH = 1700000000;
 const TAG = "latest";
@@ -44,10 +45,6 @@ function write(file: string, text: string, mode = 0o644): void {
   writeFileSync(file, text, { mode });
 }
 
-function have(program: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
-}
-
 function request(output: string, extra: Partial<OciRequest> = {}): OciRequest {
   return { rootfs, output, tag: TAG, config: CONFIG, sourceDateEpoch: EPOCH, fakeroot, ...extra };
 }
@@ -63,12 +60,7 @@ function blob(layout: string, digest: string): string {
 }
 
 before(() => {
-  const missing = ["skopeo", "umoci", "fakeroot", "gcc"].filter((p) => !have(p));
-  assert.deepEqual(
-    missing,
-    [],
-    `missing programs ${missing.join(", ")}: install the Debian packages skopeo, umoci, fakeroot and gcc (with libc6-dev for gcc -static)`,
-  );
+  requirePrograms("skopeo", "umoci", "fakeroot", "gcc");
   root = mkdtempSync(path.join(tmpdir(), "kiln-oci-test-"));
   rootfs = path.join(root, "rootfs");
   state = path.join(root, "fakeroot.state");
