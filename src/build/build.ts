@@ -201,7 +201,7 @@ function sstateOf(p: RecipePrep, tid: string, graph: BuildGraph, ui: BuildProgre
     cfg: {
       dir: p.sstateDir,
       mirrors: p.sstateMirrors,
-      log: (l) => ui.line(`NOTE: ${l}`),
+      log: (l) => ui.detail(`NOTE: ${l}`),
       // Owners given under fakeroot are archived (and restored) as the task saw them; asked
       // for when tar runs, since the state file appears only once a fakeroot task ran.
       get tarPrefix() {

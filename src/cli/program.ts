@@ -3,7 +3,7 @@
 
 import { Command } from "commander";
 import { describeEngine } from "../python/index.js";
-import { build } from "./build.js";
+import { type BuildCommandOptions, build } from "./build.js";
 import { env } from "./env.js";
 import { graph } from "./graph.js";
 import { kernelConfigCheck } from "./kernel-config-check.js";
@@ -66,10 +66,11 @@ export function buildProgram(): Command {
     .option("-f, --force", "run the task even if its stamp is current (and taint it so dependents rerun)")
     .option("-k, --continue", "after a failure, go on with every task that does not depend on it")
     .option("-n, --dry-run", "print what would run and why, run nothing")
-    .action(
-      (targets: string[], opts: { cmd?: string; force?: boolean; continue?: boolean; dryRun?: boolean }) =>
-        build(targets, opts),
-    );
+    .option(
+      "-v, --verbose",
+      "show bookkeeping (shared state stored and restored) too, not only in the console log",
+    )
+    .action((targets: string[], opts: BuildCommandOptions) => build(targets, opts));
 
   program
     .command("runqemu")

@@ -1,2 +1,2 @@
 // ui: what the user sees while kiln works.
-export { type BuildProgress, createProgress, type TaskResult } from "./progress.js";
+export { type BuildProgress, createProgress, type ProgressOptions, type TaskResult } from "./progress.js";

@@ -1,8 +1,12 @@
 // What the user sees while a build runs. On a terminal: a live block (tasks done of total, the
 // tasks running now with their running time, elapsed time) redrawn in place with log-update,
 // messages printed above it. Elsewhere (CI logs, pipes): one plain line per event, in BitBake's
-// words ("NOTE: Running task 3 of 12 (...)").
+// words ("NOTE: Running task 3 of 12 (...)"). As BitBake's console shows progress, warnings,
+// errors and the summary, bookkeeping (shared state stored and restored) goes only to the
+// console log file, the way BitBake keeps its console log, unless asked for (kiln build -v).
 
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import path from "node:path";
 import { createLogUpdate } from "log-update";
 
 export type TaskResult = "ran" | "restored" | "failed" | "stamped";
@@ -16,7 +20,16 @@ export interface BuildProgress {
   taskRequeued(label: string, more: number): void;
   /** A message (warning, error, note) shown in the scroll-back. */
   line(text: string): void;
+  /** Bookkeeping (a NOTE): in the console log; on screen only when verbose. */
+  detail(text: string): void;
   stop(): void;
+}
+
+export interface ProgressOptions {
+  /** Show bookkeeping on screen too. */
+  verbose?: boolean;
+  /** The console log: every line, bookkeeping included, written as it happens. */
+  logFile?: string;
 }
 
 const clock = (ms: number) => {
@@ -24,15 +37,76 @@ const clock = (ms: number) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 };
 
-/** A live display on a terminal, plain lines otherwise. */
-export function createProgress(stream: NodeJS.WriteStream = process.stdout): BuildProgress {
-  return stream.isTTY ? new TerminalProgress(stream) : new PlainProgress(stream);
+/** A live display on a terminal, plain lines otherwise; with a console log beside it. */
+export function createProgress(
+  opts: ProgressOptions = {},
+  stream: NodeJS.WriteStream = process.stdout,
+): BuildProgress {
+  const screen = stream.isTTY ? new TerminalProgress(stream) : new PlainProgress(stream);
+  return new Progress(screen, opts.logFile ? new LogFile(opts.logFile) : null, opts.verbose ?? false);
+}
+
+/** Every event to the screen and to the log; bookkeeping to the screen only when verbose. */
+class Progress implements BuildProgress {
+  private readonly log: PlainProgress | null;
+  constructor(
+    private readonly screen: BuildProgress,
+    private readonly logFile: LogFile | null,
+    private readonly verbose: boolean,
+  ) {
+    this.log = logFile ? new PlainProgress(logFile) : null;
+  }
+  start(total: number): void {
+    this.screen.start(total);
+    this.log?.start(total);
+  }
+  taskStarted(label: string): void {
+    this.screen.taskStarted(label);
+    this.log?.taskStarted(label);
+  }
+  taskFinished(label: string, result: TaskResult): void {
+    this.screen.taskFinished(label, result);
+    this.log?.taskFinished(label, result);
+  }
+  taskRequeued(label: string, more: number): void {
+    this.screen.taskRequeued(label, more);
+    this.log?.taskRequeued(label, more);
+  }
+  line(text: string): void {
+    this.screen.line(text);
+    this.log?.line(text);
+  }
+  detail(text: string): void {
+    if (this.verbose) this.screen.line(text);
+    this.log?.line(text);
+  }
+  stop(): void {
+    this.screen.stop();
+    this.logFile?.close();
+  }
+}
+
+/** A log file written line by line (nothing is lost if kiln is stopped). */
+class LogFile {
+  private fd: number | null;
+  constructor(file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = openSync(file, "a");
+  }
+  write(text: string): boolean {
+    if (this.fd !== null) writeSync(this.fd, text);
+    return true;
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
 }
 
 class PlainProgress implements BuildProgress {
   private total = 0;
   private started = 0;
-  constructor(private readonly stream: NodeJS.WritableStream) {}
+  constructor(private readonly stream: Pick<NodeJS.WritableStream, "write">) {}
   start(total: number): void {
     this.total = total;
   }
@@ -55,6 +129,9 @@ class PlainProgress implements BuildProgress {
   }
   line(text: string): void {
     this.stream.write(`${text}\n`);
+  }
+  detail(text: string): void {
+    this.line(text);
   }
   stop(): void {}
 }
@@ -94,6 +171,9 @@ class TerminalProgress implements BuildProgress {
     this.update.clear();
     process.stdout.write(`${text}\n`);
     this.render();
+  }
+  detail(text: string): void {
+    this.line(text);
   }
   stop(): void {
     if (this.timer) clearInterval(this.timer);

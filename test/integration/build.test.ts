@@ -93,6 +93,15 @@ test("builds from HTTP (checksummed), git at SRCREV and local files with a patch
     r.out,
     /Tasks Summary: Attempted \d+ tasks of which 0 didn't need to be rerun and all succeeded/,
   );
+  // The console shows progress and the summary; shared-state bookkeeping goes to the console
+  // log only (TMPDIR/log/cooker/MACHINE/..., console-latest.log naming the newest).
+  assert.doesNotMatch(r.out, /NOTE: stored/);
+  const cooker = path.join(buildDir, "tmp", "log", "cooker");
+  const [machine] = readdirSync(cooker);
+  const consoleLog = readFileSync(path.join(cooker, machine, "console-latest.log"), "utf8");
+  assert.match(consoleLog, /^NOTE: stored do_install of greet in /m);
+  assert.match(consoleLog, /^NOTE: Running task \d+ of \d+ \(greet:do_install\)$/m);
+  assert.match(consoleLog, /Tasks Summary: Attempted \d+ tasks/);
 });
 
 test("a second build with nothing changed runs nothing", async () => {
@@ -255,10 +264,11 @@ test("a fresh build directory sharing SSTATE_DIR restores instead of rebuilding"
     path.join(mirrored, "conf/local.conf"),
     `${readFileSync(path.join(mirrored, "conf/local.conf"), "utf8")}SSTATE_MIRRORS = "file://.* ${server.url}/sstate/PATH"\n`,
   );
-  const m = await kiln(mirrored, "greet");
+  const m = await kiln(mirrored, "greet", "-v");
   assert.equal(m.status, 0, m.out);
   assert.deepEqual(m.ran, []);
   assert.match(m.out, /greet:do_install: Restored from shared state/);
+  assert.match(m.out, /^NOTE: restored do_install of greet from http/m, "-v shows the bookkeeping");
   assert.ok(
     (server.hits.get(
       [...server.hits.keys()].find((k) => k.startsWith("/sstate/") && k.endsWith(".zst")) ?? "",
