@@ -35,10 +35,10 @@ export function recipeSignatures(d: DataStore): RecipeSignatures {
       (k) => isTrueWord(d.getVarFlag(k, "export")) && !isTrueWord(d.getVarFlag(k, "unexport")),
     ),
   );
-  // A list of flag names from BitBake 2.19 on; before, a string a flag was looked for in (so
+  // A list of flag names from BitBake 2.18 on; before, a string a flag was looked for in (so
   // that a flag named like part of an excluded one, "lock" in "lockfiles", was excluded too).
   const excludedText = String(d.getVar("BB_SIGNATURE_EXCLUDE_FLAGS") ?? "");
-  const excludedFlags: { includes(flag: string): boolean; length: number } = d.bitbakeAtLeast(2, 19)
+  const excludedFlags: { includes(flag: string): boolean; length: number } = d.bitbakeAtLeast(2, 18)
     ? pySplit(excludedText)
     : excludedText;
   // Function bodies are read with some values forced, so that e.g. PV does not change them.
