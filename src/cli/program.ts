@@ -11,7 +11,7 @@ import { parse } from "./parse.js";
 import { query } from "./query.js";
 import { runqemu } from "./runqemu.js";
 import { server } from "./server.js";
-import { diffsigs, sigs } from "./sigs.js";
+import { diffsigs, dumpsig, sigs } from "./sigs.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -105,10 +105,17 @@ export function buildProgram(): Command {
 
   program
     .command("diffsigs")
-    .description("explain why a task's signature changed (like bitbake-diffsigs)")
-    .argument("<args...>", "TARGET (its last two recorded signatures of -c TASK) or two sigdata files")
+    .description("explain why a task's signature changed (as bitbake-diffsigs does)")
+    .argument("<args...>", "two signature data files (sigdata/siginfo), or TARGET: its last two of -c TASK")
     .option("-c, --cmd <task>", "the task (default: build)")
     .action((args: string[], opts: { cmd?: string }) => diffsigs(args, opts));
+
+  program
+    .command("dumpsig")
+    .description("print a signature data file (as bitbake-dumpsig does)")
+    .argument("<file>", "a sigdata/siginfo file, or TARGET: its last signature of -c TASK")
+    .option("-c, --cmd <task>", "the task (default: build)")
+    .action((file: string, opts: { cmd?: string }) => dumpsig(file, opts));
 
   program
     .command("server")
