@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { build } from "./build.js";
 import { env } from "./env.js";
+import { type GetvarOptions, getvar } from "./getvar.js";
 import { graph } from "./graph.js";
 import { kernelConfigCheck } from "./kernel-config-check.js";
 import { registerLayers } from "./layers.js";
@@ -19,6 +20,21 @@ export function buildProgram(): Command {
     .name("kiln")
     .description("A fast, exact build system that speaks the OpenEmbedded/BitBake metadata language")
     .version("0.1.0");
+
+  program
+    .command("getvar")
+    .description("print a variable with its history, or only its value (as bitbake-getvar does)")
+    .argument("<variable>", "the variable")
+    .option(
+      "-r, --recipe <recipe>",
+      "for this recipe (a recipe name or a name it PROVIDES) instead of globally",
+    )
+    .option("-u, --unexpand", "do not expand the value (with --value)")
+    .option("-f, --flag <flag>", "a flag of the variable instead (with --value)")
+    .option("--value", "only the value, without history or the variable's name")
+    .option("-q, --quiet", "accepted, as bitbake-getvar's: kiln prints no server log")
+    .option("--ignore-undefined", "an undefined variable or flag is not an error")
+    .action((variable: string, opts: GetvarOptions) => getvar(variable, opts));
 
   program
     .command("query")
