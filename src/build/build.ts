@@ -100,7 +100,6 @@ export async function runBuild(
       hashes: taskHashes(depends, prepOf, forced, opts.dryRun ?? false),
       forced,
       sstateOf: (tid) => sstateOf(prepOf(tid), tid, graph, ui),
-      tmpdir,
     };
 
     const planner = new Planner(graph);

@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { restoreOutputs, storeOutputs } from "../cache/index.js";
 import type { TaskOutcome } from "../exec/index.js";
 import { taskOf } from "../resolve/index.js";
-import { sigdataDir, writeSigData } from "../tasks/index.js";
+import { writeSigData } from "../tasks/index.js";
 import type { BuildProgress } from "../ui/index.js";
+import { loadZstd } from "../util/zstd.js";
 import { type BuildGraph, hashOf, labelOf, type Planner } from "./plan.js";
 import type { BuildPool } from "./pool.js";
 import type { RecipePrep } from "./prep.js";
@@ -52,7 +53,7 @@ export async function executePlan(
   opts: ExecuteOptions,
 ): Promise<void> {
   const { ui } = opts;
-  const sigdir = sigdataDir(g.tmpdir);
+  await loadZstd();
   const pending = new Set(planner.work());
   const active = new Set<string>();
   let stopping = false;
@@ -65,7 +66,7 @@ export async function executePlan(
   const finish = (tid: string) => {
     const p = g.prepOf(tid);
     const t = taskOf(tid);
-    writeSigData(sigdir, `${p.mcPrefix}${p.pn}:${t}`, g.hashes.get(tid)!);
+    writeSigData(p.stamp, g.hashes.get(tid)!);
     const info = p.tasks[t];
     if (info?.deployInto) for (const dir of info.sstateDirs) deployInto(dir, info.deployInto);
     if (!info?.nostamp) writeStamp(p.stamp, t, hashOf(g, tid));

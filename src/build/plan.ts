@@ -5,7 +5,14 @@
 import { existsSync } from "node:fs";
 import { hasOutputs, type SstateConfig, type SstateKey } from "../cache/index.js";
 import { taskOf } from "../resolve/index.js";
-import { compareSigData, readSigData, type SigData, sigdataDir, sigdataFile } from "../tasks/index.js";
+import {
+  compareSigData,
+  followDeps,
+  readSigData,
+  type SigData,
+  type SigFileData,
+  sigdataFile,
+} from "../tasks/index.js";
 import type { RecipePrep } from "./prep.js";
 import { isStamped, stampedHashes } from "./stamps.js";
 
@@ -29,7 +36,6 @@ export interface BuildGraph {
   forced: Set<string>;
   /** The shared-state outputs of a task, if it has any. */
   sstateOf(tid: string): SstateTask | null;
-  tmpdir: string;
 }
 
 export const hashOf = (g: BuildGraph, tid: string) => g.hashes.get(tid)!.taskhash;
@@ -80,15 +86,33 @@ export class Planner {
     if (p.tasks[t]?.nostamp) return "run (always runs: [nostamp])";
     const old = stampedHashes(p.stamp, t);
     if (old.length === 0) return "run (never ran)";
-    const dir = sigdataDir(this.g.tmpdir);
-    const file = sigdataFile(dir, `${p.mcPrefix}${p.pn}:${t}`, old[0]);
-    if (!existsSync(file)) return `run (hash changed from ${old[0].slice(0, 12)})`;
-    const lookup = (pnid: string, hash: string) => {
-      const f = sigdataFile(dir, pnid, hash);
-      return existsSync(f) ? readSigData(f) : undefined;
-    };
-    const why = compareSigData(readSigData(file), this.g.hashes.get(tid)!, lookup);
+    const before = this.sigOf(p.stamp, t, old[0]);
+    if (!before) return `run (hash changed from ${old[0].slice(0, 12)})`;
+    const why = compareSigData(before, this.g.hashes.get(tid)!, followDeps(this.lookup()));
     return `run (hash changed: ${why.map((l) => l.trim().replace(/\s*\n\s*/g, " ")).join("; ") || "signature differs"})`;
+  }
+
+  private stamps?: Map<string, string>;
+
+  /** A task's signature data of an earlier run, found by "pn:task" beside the stamps of the graph's recipes. */
+  private lookup(): (pnid: string, hash: string) => SigFileData | undefined {
+    if (!this.stamps) {
+      this.stamps = new Map();
+      for (const tid of this.g.depends.keys()) {
+        const p = this.g.prepOf(tid);
+        this.stamps.set(labelOf(p, taskOf(tid)), p.stamp);
+      }
+    }
+    const stamps = this.stamps;
+    return (pnid, hash) => {
+      const stamp = stamps.get(pnid);
+      return stamp === undefined ? undefined : this.sigOf(stamp, pnid.slice(pnid.lastIndexOf(":") + 1), hash);
+    };
+  }
+
+  private sigOf(stamp: string, task: string, hash: string): SigFileData | undefined {
+    const file = sigdataFile(stamp, task, hash);
+    return existsSync(file) ? readSigData(file) : undefined;
   }
 }
 

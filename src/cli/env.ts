@@ -2,7 +2,7 @@
 // each with its history (operation, file:line) as comments, like `bitbake -e`.
 
 import type { DataStore, HistoryEvent } from "../data/index.js";
-import { isTrueWord, pyCompare, pyStr } from "../data/index.js";
+import { isTrueWord, overrideSuffixes, pyCompare, pyStr } from "../data/index.js";
 import { shellQuote } from "../exec/index.js";
 import { finalizeConfiguration } from "../parse/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
@@ -33,6 +33,79 @@ function historyLines(d: DataStore, name: string): string[] {
       `#   "${comment(renderValue(d.getVar(name, false)) ?? "None", "   ")}"`,
     );
   }
+  return out;
+}
+
+/**
+ * One variable's entry in `bitbake -e` (BitBake's emit_var with all=True): its history, including
+ * that of its override-style variants, then how a shell would set it (export, unset, a shell
+ * function). Python functions have none.
+ */
+export function renderVariable(d: DataStore, name: string): string {
+  const isFunc = Boolean(d.getVarFlag(name, "func", false));
+  if (isFunc && d.getVarFlag(name, "python", false)) return "";
+  const out: string[] = [];
+  let raw: unknown;
+  let value: unknown;
+  try {
+    raw = d.getVar(name, false);
+    value = d.getVar(name);
+  } catch (e) {
+    return `# expansion of ${name} threw ${errorType(e)}: ${describe(e)}\n`;
+  }
+  out.push(...fullHistory(d, name, raw));
+  if (isTrueWord(d.getVarFlag(name, "unexport"))) return `${[...out, `unset ${name}`].join("\n")}\n`;
+  if (value === undefined || value === null) return `${out.join("\n")}\n`;
+  const text = pyStr(value);
+  if (isFunc) {
+    out.push(
+      `# line: ${pyStr(d.getVarFlag(name, "lineno", false))}, file: ${pyStr(d.getVarFlag(name, "filename", false))}`,
+    );
+    out.push(`${name}() {\n${text.replace(/\n+$/, "")}\n}`);
+  } else {
+    const exported = isTrueWord(d.getVarFlag(name, "export")) ? "export " : "";
+    const quoted = text
+      .replace(/"/g, '\\"')
+      .replace(/`/g, "\\`")
+      .replace(/\n/g, " \\\n")
+      .replace(/\$/g, "\\$");
+    out.push(`${exported}${name}="${quoted}"`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+const errorType = (e: unknown) =>
+  (e as { pythonType?: string }).pythonType ?? (e as Error).name ?? "Exception";
+
+/** A variable's history as BitBake's VariableHistory.emit writes it (also when there is none). */
+function fullHistory(d: DataStore, name: string, raw: unknown): string[] {
+  const events = [...d.history.variable(name)];
+  // Operations on NAME:override count, named after their override (flags of those only when internal).
+  for (const other of d.keys()) {
+    for (const [shortvar, override] of overrideSuffixes(other)) {
+      if (shortvar !== name) continue;
+      for (const e of d.history.variable(other)) {
+        if (e.flag !== undefined && !e.flag.startsWith("_") && !e.flag.startsWith(":")) continue;
+        events.push({ ...e, variable: name, op: `override[${override}]:${e.op}` });
+      }
+    }
+  }
+  const comment = (text: string, indent: string) => text.replace(/\n/g, `\n#${indent}`);
+  const shownRaw = comment(raw === undefined ? "None" : pyStr(raw), "");
+  if (events.length === 0) return ["#", `# $${name}`, "#   [no history recorded]", "#", `#   "${shownRaw}"`];
+  const out = ["#", events.length === 1 ? `# $${name}` : `# $${name} [${events.length} operations]`];
+  for (const e of events) {
+    // Internal code (a Python function) is named by its file's base name and the function; what
+    // kiln itself did has no file (BitBake names its own source there).
+    const where = !e.file
+      ? "(kiln)"
+      : e.func
+        ? `${e.file.replace(/.*\//, "")}:${e.line} [${e.func}]`
+        : `${e.file}:${e.line}`;
+    const flag = e.flag !== undefined ? `[${e.flag}] ` : "";
+    out.push(`#   ${e.op} ${where}`, `#     ${flag}"${comment(pyStr(e.detail), "     ")}"`);
+  }
+  if (events.length > 1) out.push("# pre-expansion value:", `#   "${shownRaw}"`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { describeEngine } from "../python/index.js";
 import { type BuildCommandOptions, build } from "./build.js";
 import { env } from "./env.js";
+import { type GetvarOptions, getvar } from "./getvar.js";
 import { graph } from "./graph.js";
 import { kernelConfigCheck } from "./kernel-config-check.js";
 import { registerLayers } from "./layers.js";
@@ -12,7 +13,7 @@ import { parse } from "./parse.js";
 import { type QueryOptions, query } from "./query.js";
 import { runqemu } from "./runqemu.js";
 import { server } from "./server.js";
-import { diffsigs, sigs } from "./sigs.js";
+import { diffsigs, dumpsig, sigs } from "./sigs.js";
 
 const KILN_VERSION = "0.1.0";
 
@@ -26,6 +27,21 @@ export function buildProgram(): Command {
       process.stdout.write(`kiln ${KILN_VERSION}\nPython: ${describeEngine()}\n`);
       process.exit(0);
     });
+
+  program
+    .command("getvar")
+    .description("print a variable with its history, or only its value (as bitbake-getvar does)")
+    .argument("<variable>", "the variable")
+    .option(
+      "-r, --recipe <recipe>",
+      "for this recipe (a recipe name or a name it PROVIDES) instead of globally",
+    )
+    .option("-u, --unexpand", "do not expand the value (with --value)")
+    .option("-f, --flag <flag>", "a flag of the variable instead (with --value)")
+    .option("--value", "only the value, without history or the variable's name")
+    .option("-q, --quiet", "accepted, as bitbake-getvar's: kiln prints no server log")
+    .option("--ignore-undefined", "an undefined variable or flag is not an error")
+    .action((variable: string, opts: GetvarOptions) => getvar(variable, opts));
 
   program
     .command("query")
@@ -114,10 +130,17 @@ export function buildProgram(): Command {
 
   program
     .command("diffsigs")
-    .description("explain why a task's signature changed (like bitbake-diffsigs)")
-    .argument("<args...>", "TARGET (its last two recorded signatures of -c TASK) or two sigdata files")
+    .description("explain why a task's signature changed (as bitbake-diffsigs does)")
+    .argument("<args...>", "two signature data files (sigdata/siginfo), or TARGET: its last two of -c TASK")
     .option("-c, --cmd <task>", "the task (default: build)")
     .action((args: string[], opts: { cmd?: string }) => diffsigs(args, opts));
+
+  program
+    .command("dumpsig")
+    .description("print a signature data file (as bitbake-dumpsig does)")
+    .argument("<file>", "a sigdata/siginfo file, or TARGET: its last signature of -c TASK")
+    .option("-c, --cmd <task>", "the task (default: build)")
+    .action((file: string, opts: { cmd?: string }) => dumpsig(file, opts));
 
   program
     .command("server")

@@ -1,12 +1,13 @@
-// `kiln sigs TARGET [-c TASK] [--json]`: what went into a task's signature (like bitbake-dumpsig),
-// with its task hash over the whole task graph; every task's signature data is kept under
-// ${TMPDIR}/kiln/sigdata so that `kiln diffsigs` can explain later changes.
-// `kiln diffsigs TARGET -c TASK` (the last two signatures of that task) or `kiln diffsigs A B`
-// (two sigdata files): why the hashes differ, in words.
+// `kiln sigs TARGET [-c TASK] [--json]`: what went into a task's signature (as bitbake-dumpsig
+// prints it), with its task hash over the whole task graph; every task's signature data file is
+// written beside its stamps (STAMP.TASK.sigdata.HASH, BitBake's format) for later comparisons.
+// `kiln dumpsig FILE` prints a signature data file (BitBake's or kiln's) as bitbake-dumpsig does;
+// `kiln diffsigs FILE1 FILE2` compares two as bitbake-diffsigs does, and `kiln diffsigs TARGET -c
+// TASK` the last two of a task.
 
-import { existsSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
-import { type DataStore, pyStr } from "../data/index.js";
+import { statSync } from "node:fs";
+import { ConfigError, findConfigFile } from "../config/index.js";
+import type { DataStore } from "../data/index.js";
 import { ensureTaskPrefix, type RecipeInfo } from "../parse/index.js";
 import {
   fnOf,
@@ -21,34 +22,31 @@ import { pySplit } from "../syntax/index.js";
 import {
   compareSigData,
   computeTaskHashes,
+  dumpSigData,
+  followDeps,
   initShellParser,
   prepareTaskGraph,
   type RecipeSignatures,
   readSigData,
   recipeSignatures,
-  type SigData,
-  sigdataDir,
-  sigdataFile,
+  type SigLookup,
   writeSigData,
 } from "../tasks/index.js";
+import { loadZstd } from "../util/zstd.js";
 import { fail } from "./report.js";
 import { openSession, treeOptions } from "./session.js";
+import { newest, type SigFinder, sigFinder } from "./sigfinder.js";
 
 const out = (l: string) => process.stdout.write(`${l}\n`);
-const list = (items: string[]) => pyStr(items);
 
 function taskName(cmd: string | undefined): string {
   return ensureTaskPrefix(cmd ?? "build");
 }
 
-function sigdataDirOf(config: DataStore): string {
-  return sigdataDir(String(config.getVar("TMPDIR")));
-}
-
 export async function sigs(target: string, opts: { cmd?: string; json?: boolean }): Promise<void> {
   try {
     await initShellParser();
-    const { ev, configs, reporter, config } = await openSession({ tracking: false });
+    const { ev, configs, reporter } = await openSession({ tracking: false });
     const tree = await parseTree(ev, configs, reporter, treeOptions());
     if (opts.json) {
       const signatures = recipeSignatures(targetData(ev, configs, tree, target, reporter).data);
@@ -92,74 +90,91 @@ export async function sigs(target: string, opts: { cmd?: string; json?: boolean 
         nostamp: (r.info.deps?.taskDeps.nostamp as Record<string, string> | undefined)?.[t] !== undefined,
       };
     });
-    const dir = sigdataDirOf(config.data);
-    for (const sig of hashes.values()) writeSigData(dir, `${sig.pn}:${sig.task}`, sig);
+    await loadZstd();
+    for (const [tid, sig] of hashes) {
+      // The files go beside the stamps; metadata without STAMP (no bitbake.conf would) gets none.
+      const stamp = recipe(fnOf(tid)).d.getVar("STAMP");
+      if (stamp) writeSigData(String(stamp), sig);
+    }
 
     const fn = taskData.buildTargets.get(name)?.[0];
     const sig = fn ? hashes.get(`${fn}:${task}`) : undefined;
-    if (!sig) throw new Error(`Task ${task} does not exist for target ${target}`);
-    printSig(sig);
+    if (!sig) throw new ConfigError(`Task ${task} does not exist for target ${target}`);
+    for (const line of dumpSigData(sig)) out(line);
   } catch (e) {
     fail(e);
   }
 }
 
-/** The signature data of one task, as bitbake-dumpsig prints it. */
-function printSig(sig: SigData): void {
-  out(`basehash_ignore_vars: ${list(sig.basehash_ignore_vars)}`);
-  out(`taskhash_ignore_tasks: ${sig.taskhash_ignore_tasks ?? "None"}`);
-  out(`Task dependencies: ${list(sig.taskdeps)}`);
-  out(`basehash: ${sig.basehash}`);
-  for (const dep of Object.keys(sig.gendeps).sort())
-    out(`List of dependencies for variable ${dep} is ${list(sig.gendeps[dep])}`);
-  for (const dep of Object.keys(sig.varvals).sort())
-    out(`Variable ${dep} value is ${sig.varvals[dep] ?? "None"}`);
-  out(`Tasks this task depends on: ${list(sig.runtaskdeps)}`);
-  out(`This task depends on the checksums of files: ${JSON.stringify(sig.file_checksum_values)}`);
-  for (const [dep, h] of Object.entries(sig.runtaskhashes)) out(`Hash for dependent task ${dep} is ${h}`);
-  if (sig.taint) out(`Tainted (by forced/invalidated task): ${sig.taint}`);
-  out(`Computed task hash is ${sig.taskhash}`);
+/** `kiln dumpsig FILE`, or `kiln dumpsig TARGET -c TASK` (its last signature). */
+export async function dumpsig(arg: string, opts: { cmd?: string }): Promise<void> {
+  try {
+    const file = isFile(arg) ? arg : (await lastSigFiles(arg, opts.cmd, 1)).files[0];
+    for (const line of dumpSigData(readSigData(file))) out(line);
+  } catch (e) {
+    fail(e);
+  }
 }
 
-const readSig = readSigData;
-
+/** `kiln diffsigs FILE1 FILE2`, `kiln diffsigs TARGET -c TASK` (its last two), or one FILE (dumped). */
 export async function diffsigs(args: string[], opts: { cmd?: string }): Promise<void> {
   try {
     let a: string;
     let b: string;
-    let dir: string;
-    if (args.length === 2 && args.every((x) => existsSync(x))) {
+    let lookup: SigLookup;
+    if (args.length === 1 && isFile(args[0])) {
+      for (const line of dumpSigData(readSigData(args[0]))) out(line);
+      return;
+    }
+    if (args.length === 2) {
+      for (const f of args) if (!isFile(f)) throw new ConfigError("no such signature data file", f);
       [a, b] = args;
-      dir = path.dirname(path.dirname(path.resolve(a)));
+      lookup = (await finderHere())?.lookup ?? (() => undefined);
     } else if (args.length === 1) {
-      const { config } = await openSession({ tracking: false });
-      dir = sigdataDirOf(config.data);
-      const [, name] = splitTarget(args[0]);
-      const task = taskName(opts.cmd);
-      const pnDir = path.join(dir, name.replaceAll("/", "_"));
-      const found = existsSync(pnDir)
-        ? readdirSync(pnDir)
-            .filter((f) => f.startsWith(`${task}.`) && f.endsWith(".json"))
-            .map((f) => path.join(pnDir, f))
-            .sort((x, y) => statSync(x).mtimeMs - statSync(y).mtimeMs)
-        : [];
-      if (found.length < 2) {
-        throw new Error(
-          `Only ${found.length} signature${found.length === 1 ? "" : "s"} of ${name}:${task} recorded; run \`kiln sigs ${name} -c ${task}\` before and after a change`,
+      const found = await lastSigFiles(args[0], opts.cmd, 2);
+      if (found.files.length < 2) {
+        throw new ConfigError(
+          `Only one signature data file of ${found.label}; run \`kiln sigs ${args[0]} -c ${found.task}\` (or a build) after a change`,
         );
       }
-      [a, b] = found.slice(-2);
+      [a, b] = found.files;
+      lookup = found.finder.lookup;
     } else {
-      throw new Error("give TARGET (with -c TASK) or two sigdata files");
+      throw new ConfigError("give two signature data files, or TARGET (with -c TASK)");
     }
-    const lookup = (pnid: string, hash: string) => {
-      const file = sigdataFile(dir, pnid, hash);
-      return existsSync(file) ? readSig(file) : undefined;
-    };
-    const lines = compareSigData(readSig(a), readSig(b), lookup);
-    if (lines.length === 0) out("No differences found");
-    for (const l of lines) out(l);
+    for (const line of compareSigData(readSigData(a), readSigData(b), followDeps(lookup))) out(line);
   } catch (e) {
     fail(e);
   }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Finding signature files needs the build directory's configuration (its STAMP); none outside one. */
+async function finderHere(): Promise<SigFinder | undefined> {
+  if (!findConfigFile("bblayers.conf", process.env.BBPATH, process.cwd())) return undefined;
+  const { configs } = await openSession({ tracking: false });
+  return sigFinder(configs);
+}
+
+/** The newest `count` signature files of a target's task (oldest first). */
+async function lastSigFiles(target: string, cmd: string | undefined, count: number) {
+  const { configs } = await openSession({ tracking: false });
+  const finder = sigFinder(configs);
+  const [mc, name] = splitTarget(target);
+  const task = taskName(cmd);
+  const label = `${mc ? `mc:${mc}:` : ""}${name}:${task}`;
+  const files = newest(finder.files(mc, name, task).values(), count);
+  if (files.length === 0) {
+    throw new ConfigError(
+      `No signature data files of ${label}; run \`kiln sigs ${target} -c ${task}\` or a build first`,
+    );
+  }
+  return { files, finder, label, task };
 }

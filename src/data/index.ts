@@ -15,4 +15,5 @@ export {
   type SetInfo,
   VariableParse,
 } from "./store.js";
+export { overrideSuffixes } from "./tables.js";
 export { isTrueWord, pyRepr, pyStr, pyTruthy, renderValue, shallowCopy, splitFlag } from "./values.js";

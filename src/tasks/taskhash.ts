@@ -10,24 +10,8 @@ import { pyCompare } from "../data/index.js";
 import { pySplit } from "../syntax/index.js";
 import { glob } from "../util/glob.js";
 import { pyMatch, pyRegExp } from "../util/pyregex.js";
+import type { SigData } from "./sigdata.js";
 import type { RecipeSignatures } from "./signatures.js";
-
-/** Everything about one task that its hash covers, as written to a sigdata file. */
-export interface SigData {
-  task: string;
-  pn: string;
-  basehash_ignore_vars: string[];
-  taskhash_ignore_tasks: string | null;
-  taskdeps: string[];
-  basehash: string;
-  gendeps: Record<string, string[]>;
-  varvals: Record<string, string | null>;
-  runtaskdeps: string[];
-  runtaskhashes: Record<string, string>;
-  file_checksum_values: Array<[string, string]>;
-  taint?: string;
-  taskhash: string;
-}
 
 /** What the task-hash computation needs to know about one task of the graph. */
 export interface TaskFacts {
@@ -83,16 +67,16 @@ export function computeTaskHashes(
     }
     const taint = f.nostamp ? `nostamp:${randomUUID()}` : f.taint;
     if (taint) data += taint.startsWith("nostamp:") ? taint.slice("nostamp:".length) : taint;
-    const closure = [...(f.signatures.taskdeps.get(f.task) ?? [])].sort();
+    const closure = [...(f.signatures.taskdeps.get(f.task) ?? [])].sort(pyCompare);
+    const taskhash = createHash("sha256").update(data, "utf8").digest("hex");
     const sig: SigData = {
       task: f.task,
-      pn: f.pn,
-      basehash_ignore_vars: [...f.ignoreVars].sort(),
+      basehash_ignore_vars: [...f.ignoreVars].sort(pyCompare),
       taskhash_ignore_tasks: f.ignoreTasks,
       taskdeps: closure,
       basehash: f.signatures.basehash.get(f.task)!,
       gendeps: Object.fromEntries(
-        closure.map((c) => [c, [...(f.signatures.vars.get(c)?.deps ?? [])].sort()]),
+        closure.map((c) => [c, [...(f.signatures.vars.get(c)?.deps ?? [])].sort(pyCompare)]),
       ),
       varvals: Object.fromEntries(
         [f.task, ...closure].map((c) => [c, f.signatures.vars.get(c)?.value ?? null]),
@@ -101,7 +85,9 @@ export function computeTaskHashes(
       runtaskhashes,
       file_checksum_values: checksums,
       ...(taint ? { taint } : {}),
-      taskhash: createHash("sha256").update(data, "utf8").digest("hex"),
+      taskhash,
+      // BitBake's basic signature handlers have no hash equivalence: the unified hash is the task hash.
+      unihash: taskhash,
     };
     visiting.delete(tid);
     done.set(tid, sig);
