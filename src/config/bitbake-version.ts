@@ -5,10 +5,7 @@
 // 2.16, wrynose 2.18. A series kiln does not know is newer than these (master lists the next
 // release's name), and a build without a core layer (BitBake's own test cases) gets the newest.
 
-import type { BitBakeVersion } from "../data/index.js";
-
-/** The newest BitBake whose behaviour kiln reproduces (bb.__version__ in kiln's bb package). */
-export const NEWEST_BITBAKE: BitBakeVersion = { major: 2, minor: 19 };
+import { type BitBakeVersion, NEWEST_BITBAKE } from "../data/index.js";
 
 /** OpenEmbedded-Core release series and the BitBake each is made for; older series than these
  * are spoken as 2.12, kiln's oldest. */

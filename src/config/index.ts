@@ -1,7 +1,7 @@
 // config: the build directory and layer model (bblayers.conf, layer.conf, collections).
 
 export { type BblayersEdit, editBblayers } from "./bblayers-edit.js";
-export { bitbakeForSeries, NEWEST_BITBAKE } from "./bitbake-version.js";
+export { bitbakeForSeries } from "./bitbake-version.js";
 export { type NewLayer, newLayerFiles } from "./create-layer.js";
 export {
   approvedVariables,

@@ -8,6 +8,7 @@ export {
   type GetOptions,
   type InlinePython,
   isPythonFailure,
+  NEWEST_BITBAKE,
   type PythonFailure,
   pyCompare,
   pythonStyleError,

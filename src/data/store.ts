@@ -109,6 +109,10 @@ export interface BitBakeVersion {
   minor: number;
 }
 
+/** The newest BitBake whose behaviour kiln reproduces (bb.__version__ in kiln's bb package), and
+ * what a store behaves as until told otherwise. */
+export const NEWEST_BITBAKE: BitBakeVersion = { major: 2, minor: 19 };
+
 /** State shared by a datastore and all its copies. */
 interface Shared {
   python: InlinePython | null;
@@ -164,7 +168,7 @@ export class DataStore {
   static create(opts: { python?: InlinePython | null; reporter?: Reporter } = {}): DataStore {
     const shared: Shared = {
       python: opts.python ?? null,
-      bitbake: { major: 2, minor: 19 },
+      bitbake: NEWEST_BITBAKE,
       reporter: opts.reporter ?? consoleReporter,
       renames: new Map(Object.entries(RENAMED_VARS)),
       reportedOnce: new Set(),
