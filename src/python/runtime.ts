@@ -7,7 +7,16 @@ import { existsSync } from "node:fs";
 import os, { constants as osConstants } from "node:os";
 import path from "node:path";
 import { isMainThread } from "node:worker_threads";
-import { DataStore, FatalError, type InlinePython, PythonError, pyStr, SkipRecipe } from "../data/index.js";
+import {
+  DataStore,
+  expandKeys,
+  FatalError,
+  type InlinePython,
+  PythonError,
+  pyStr,
+  type Reporter,
+  SkipRecipe,
+} from "../data/index.js";
 import { STARTING_ENV } from "../util/process-env.js";
 import { PYTHON_LIB_DIR } from "../util/source-identity.js";
 import { nativeAvailable, noteFallback, type PythonEngine, startPyodide, tryStartNative } from "./engine.js";
@@ -55,6 +64,9 @@ interface RuntimeFunctions {
  */
 export type HostCall = (d: DataStore, args: unknown) => unknown;
 
+/** A host service that needs no datastore (bb.codeparser's shell parser). */
+export type HostTool = (args: unknown) => unknown;
+
 /** A host call's failure as Python should raise it (`kind` names the exception class). */
 export class HostCallError extends Error {
   constructor(
@@ -93,6 +105,7 @@ export class PythonRuntime implements InlinePython {
   /** Words put before every program metadata Python runs (network namespace, fakeroot). */
   spawnPrefix: string[] = [];
   private readonly hostCalls = new Map<string, HostCall>();
+  private readonly hostTools = new Map<string, HostTool>();
   /** The layer libraries made importable (`addpylib DIR NAMESPACE`), in the order first seen. */
   readonly layerLibraries: Array<{ dir: string; namespace: string }> = [];
   /** For statements defining Python functions: where kiln_runtime keeps their compiled code. */
@@ -164,6 +177,18 @@ export class PythonRuntime implements InlinePython {
     if (!d) throw new Error(`kiln internal error: Python used a released datastore handle ${id}`);
     return d;
   }
+
+  /** The datastore behind a handle Python passed as an argument (another `d`'s `_h`). */
+  datastore(handle: number): DataStore {
+    return this.store(handle);
+  }
+
+  /** Where a datastore made by metadata Python (bb.data.init()) reports: this runtime's log. */
+  private readonly logReporter: Reporter = {
+    warn: (m) => this.log("warn", m),
+    error: (m) => this.log("error", m),
+    note: (m) => this.log("note", m),
+  };
 
   /** Call into Python, turning a Python failure into the matching kiln error. */
   private call(fn: PyCallable, ...args: unknown[]): unknown {
@@ -253,6 +278,11 @@ export class PythonRuntime implements InlinePython {
   /** Offer `fn` to metadata Python as kiln_runtime.host_call(name, d, args). */
   provide(name: string, fn: HostCall): void {
     this.hostCalls.set(name, fn);
+  }
+
+  /** Offer `fn` to metadata Python as a service that needs no datastore (see bb/_host.py). */
+  provideTool(name: string, fn: HostTool): void {
+    this.hostTools.set(name, fn);
   }
 
   /** Where Python's print() and stray output go (a task's log while it runs). */
@@ -346,7 +376,20 @@ export class PythonRuntime implements InlinePython {
           return JSON.stringify({ error: (e as Error).message ?? String(e), kind });
         }
       },
+      tool: (name: string, argsJson: string) => {
+        const fn = this.hostTools.get(name);
+        if (!fn) return JSON.stringify({ error: `kiln has no host service '${name}'`, kind: "Exception" });
+        try {
+          return JSON.stringify({ value: fn(JSON.parse(argsJson)) ?? null });
+        } catch (e) {
+          const kind = e instanceof HostCallError ? e.kind : "Exception";
+          return JSON.stringify({ error: (e as Error).message ?? String(e), kind });
+        }
+      },
       hostInfo: () => JSON.stringify(hostInfo()),
+      // bb.data.init(): a new, empty datastore evaluating ${@...} here.
+      newStore: () => this.handle(DataStore.create({ python: this, reporter: this.logReporter })),
+      expandKeys: (id: number) => expandKeys(this.store(id)),
       release: (id: number) => {
         const d = this.stores.get(id);
         this.stores.delete(id);
@@ -367,6 +410,13 @@ export class PythonRuntime implements InlinePython {
       expandWithRefs: (id: number, s: unknown, varname?: string) => {
         const parse = this.store(id).expandWithRefs(s, varname ?? null);
         return [parse.value, [...parse.references]];
+      },
+      // expandWithRefs with everything BitBake's VariableParse carries: the value, the variables
+      // referenced, the functions inline Python calls and its bb.utils.contains-style checks.
+      parseValue: (id: number, s: unknown, varname?: string) => {
+        const parse = this.store(id).expandWithRefs(keep(s), varname ?? null);
+        const contains = [...parse.contains].map(([k, items]) => [k, [...items]]);
+        return [out(parse.value), JSON.stringify([[...parse.references], [...parse.execs], contains])];
       },
       keys: (id: number) => this.store(id).keys(),
       // For register_handlers: [name, whether it has a file] of each handler in __BBHANDLERS

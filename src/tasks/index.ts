@@ -4,6 +4,7 @@ export { compareSigData, type DepExplainer, followDeps, type SigLookup } from ".
 export { computeBasehash, computeTaskhash, dumpSigData } from "./dumpsig.js";
 export { buildTaskGraph, type GraphPart, type GraphTarget, type TaskGraph } from "./graph.js";
 export { type PreparedGraph, prepareTaskGraph } from "./prepare.js";
+export { provideSignatureServices } from "./python-services.js";
 export { initShellParser, shellExecs } from "./shell.js";
 export {
   decodeSigData,

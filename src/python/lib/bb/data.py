@@ -1,8 +1,8 @@
 """bb.data: functions over a datastore that metadata and classes call.
 
-init(), init_db() and expandKeys() belong to kiln's runtime (they need the datastore type
-itself); emit_func, emit_func_python and the signature functions (build_dependencies,
-generate_dependencies, generate_dependency_hash) need BitBake's code parser and are not here.
+init(), init_db(), expandKeys() and the signature functions (build_dependencies,
+generate_dependencies) reach kiln's datastore and task signatures through kiln's runtime
+(bb/_host.py); emit_func and emit_func_python are not here.
 """
 
 import re
@@ -10,6 +10,25 @@ import sys
 from itertools import groupby
 
 import bb
+from bb import _host, codeparser, data_smart  # noqa: F401  (reached as bb.codeparser, bb.data_smart)
+
+
+def init():
+    """A new, empty datastore."""
+    return _host.new_datastore()
+
+
+def init_db(parent=None):
+    """A copy of parent, or a new datastore."""
+    return parent.createCopy() if parent is not None else init()
+
+
+def expandKeys(alterdata, readdata=None):
+    """Rename every variable whose name holds ${...} to its expansion (a warning when that
+    replaces a set variable), as the parser does at the end of a recipe."""
+    if readdata is not None and readdata is not alterdata:
+        raise NotImplementedError("kiln expands keys with the datastore they are in (readdata)")
+    _host.runtime()._bridge.expandKeys(alterdata._h)
 
 
 def createCopy(source):
@@ -160,3 +179,37 @@ def exported_vars(d):
             continue
         if value is not None:
             yield key, str(value)
+
+
+# ---- task signatures (kiln's src/tasks/signatures.ts does the work) --------------------------
+
+
+def build_dependencies(key, keys, mod_funcs, shelldeps, varflagsexcl, ignored_vars, d, codeparsedata):
+    """(frozenset of the names key's value depends on, the text its signature hashes) for one
+    variable, function or "VAR[flag]"; codeparsedata is d with BB_HASH_CODEPARSER_VALS forced.
+    mod_funcs (Python module functions, BitBake's codeparser cache) are not tracked by kiln."""
+    deps, value = _host.call("data.build_dependencies", d, key=key, keys=sorted(keys),
+                             shelldeps=sorted(shelldeps), varflagsexcl=" ".join(varflagsexcl or ()),
+                             ignored=sorted(ignored_vars), codedata=codeparsedata._h)
+    return frozenset(deps), value
+
+
+def generate_dependencies(d, ignored_vars):
+    """(tasks, {name: frozenset of deps}, {name: hashed text}) for every task of d and every
+    name they reach."""
+    tasks, deps, values = _host.call("data.generate_dependencies", d, ignored=sorted(ignored_vars))
+    return tasks, {k: frozenset(v) for k, v in deps.items()}, values
+
+
+def generate_dependency_hash(tasklist, gendeps, lookupcache, ignored_vars, fn):
+    """({task: frozenset of every name it reaches}, {"fn:task": its base hash}) from
+    generate_dependencies()' answer."""
+    for task in tasklist:
+        if lookupcache[task] is None:
+            bb.error("Task %s from %s seems to be empty?!" % (task, fn))
+    taskdeps, basehash = _host.tool(
+        "data.dependency_hash", tasks=list(tasklist),
+        deps={k: sorted(v) for k, v in gendeps.items()},
+        values={k: None if v is None else str(v) for k, v in lookupcache.items()})
+    return ({k: frozenset(v) for k, v in taskdeps.items()},
+            {fn + ":" + k: v for k, v in basehash.items()})

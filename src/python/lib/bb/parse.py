@@ -1,14 +1,17 @@
 """bb.parse: what metadata calls at parse time: recipe names from file names, the skip
-exceptions, file-dependency tracking (__depends) and the vardeps decorators.
+exceptions, file-dependency tracking (__depends), the vardeps decorators, and handle() to
+evaluate a file into a datastore.
 
-The file parsers themselves (handle, init, supports, BBHandler, ConfHandler) are kiln's
-TypeScript and are not here.
+The file parsers themselves are kiln's TypeScript (src/parse); handle() asks them through the
+runtime (src/parse/python-services.ts). BBHandler, ConfHandler, init and supports are not here.
 """
 
+import builtins
 import errno
 import os
 
 import bb
+from bb import _host
 
 
 class ParseError(Exception):
@@ -32,6 +35,34 @@ class SkipRecipe(Exception):
 
 class SkipPackage(SkipRecipe):
     """The old name of SkipRecipe."""
+
+
+def handle(fn, data, include=False, baseconfig=False):
+    """Evaluate the file fn into the datastore data. A .conf file, an included file or a
+    class changes data and returns it; a .bb or .inc file parsed on its own returns its
+    finalised datastores by variant ("" for the recipe itself, then its BBCLASSEXTEND
+    variants). ParseError for a file that is not BitBake's or does not parse."""
+    try:
+        cwd = os.getcwd()
+    except FileNotFoundError:
+        cwd = None  # a removed working directory: only absolute names can be found, as in BitBake
+    answer = _host.call("parse.handle", data, fn=fn, include=bool(include), baseconfig=bool(baseconfig),
+                        cwd=cwd)
+    failure = answer.get("failure")
+    if failure:
+        if failure["kind"] == "ParseError":
+            raise ParseError(failure["msg"], failure.get("file") or fn, failure.get("line") or 0)
+        if failure["kind"] == "ExpansionError":
+            cause = getattr(builtins, failure["type"], None)
+            if not (isinstance(cause, type) and issubclass(cause, Exception)):
+                cause = Exception
+            raise bb.data_smart.ExpansionError(failure["variable"], failure["expression"], cause(failure["msg"]))
+        raise getattr(bb, failure["kind"])(failure["msg"])
+    if "variants" in answer:
+        import kiln_runtime
+
+        return {name: kiln_runtime.wrap(h) for name, h in answer["variants"].items()}
+    return data
 
 
 # ---- name_version_revision.bb ------------------------------------------------------------
