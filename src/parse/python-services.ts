@@ -5,7 +5,7 @@
 import { isMainThread } from "node:worker_threads";
 import { ExpansionError, FatalError, SkipRecipe } from "../data/index.js";
 import type { PythonRuntime } from "../python/index.js";
-import { ParseError } from "../syntax/index.js";
+import { FatalParseError, ParseError } from "../syntax/index.js";
 import { FileNotFound, MetadataError } from "./errors.js";
 import type { Evaluator } from "./evaluate.js";
 import { multiFinalize } from "./finalize.js";
@@ -57,7 +57,10 @@ export function provideParseServices(python: PythonRuntime, ev: Evaluator): void
       const variants = multiFinalize(ev, fn, d);
       return { variants: Object.fromEntries([...variants].map(([name, v]) => [name, python.handle(v)])) };
     } catch (e) {
-      return { failure: failure(e) };
+      const f = failure(e);
+      // What BitBake reports with bb.fatal is logged before BBHandledException is raised.
+      if (f.kind === "BBHandledException") python.log("error", f.msg);
+      return { failure: f };
     }
   });
 }
@@ -68,6 +71,7 @@ function notBitBake(fn: string): Failure {
 
 /** kiln's parse errors as the Python exceptions BitBake raises for them. */
 function failure(e: unknown): Failure {
+  if (e instanceof FatalParseError) return { kind: "BBHandledException", msg: e.message };
   if (e instanceof ParseError) return { kind: "ParseError", msg: e.message, file: e.file, line: e.line };
   if (e instanceof MetadataError) return { kind: "ParseError", msg: e.message, file: e.file, line: e.line };
   if (e instanceof FileNotFound) return { kind: "ParseError", msg: e.message };

@@ -5,6 +5,7 @@
 import { PY_WORD, PY_WS, pyLines, pyRstrip, pySplit, pyStrip } from "./pystr.js";
 import {
   type AssignOp,
+  FatalParseError,
   type FunctionDef,
   type Location,
   ParseError,
@@ -164,7 +165,7 @@ function parseConf(text: string, file: string, baseconfig: boolean): ParsedFile 
       i++;
       const s2 = pyRstrip(next);
       if ((s2 === "" || s2[0] !== "#") && s[0] === "#") {
-        throw new ParseError(
+        throw new FatalParseError(
           `There is a confusing multiline, partially commented expression starting on line ${firstLine} of file ${file}. Please clarify whether this is all a comment or should be parsed.`,
           file,
           firstLine,
@@ -250,14 +251,14 @@ function parseRecipeStyle(text: string, file: string): ParsedFile {
     }
 
     if (s !== "" && s[0] === "#" && residue.length > 0 && residue[0][0] !== "#") {
-      throw new ParseError(
+      throw new FatalParseError(
         `There is a comment on line ${line} of file ${file}: '${s}' which is in the middle of a multiline expression. This syntax is invalid, please correct it.`,
         file,
         line,
       );
     }
     if (residue.length > 0 && residue[0][0] === "#" && (s === "" || s[0] !== "#")) {
-      throw new ParseError(
+      throw new FatalParseError(
         `There is a confusing multiline partially commented expression on line ${line - residue.length} of file ${file}. Please clarify whether this is all a comment or should be parsed.`,
         file,
         line - residue.length,

@@ -139,3 +139,7 @@ export class ParseError extends Error {
     return this.line ? `${this.file}:${this.line}` : this.file;
   }
 }
+
+/** A ParseError that BitBake reports with bb.fatal (logged, then BBHandledException) rather
+ * than raising ParseError: metadata calling bb.parse.handle catches the one or the other. */
+export class FatalParseError extends ParseError {}

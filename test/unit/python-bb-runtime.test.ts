@@ -191,3 +191,19 @@ test("bb.parse.handle raises ExpansionError for a name that fails to expand at f
     "    raise AssertionError('no ExpansionError')",
   ]);
 });
+
+test("bb.parse.handle logs and raises BBHandledException where BitBake calls bb.fatal", () => {
+  const recipe = file("comment.bb", 'A = "a \\\n# no\nb"\n');
+  logs.length = 0;
+  py([
+    "try:",
+    `    bb.parse.handle(${JSON.stringify(recipe)}, d)`,
+    "except bb.BBHandledException:",
+    "    pass",
+    "else:",
+    "    raise AssertionError('no BBHandledException')",
+  ]);
+  assert.equal(logs.length, 1);
+  assert.match(logs[0][1], /^There is a comment on line 2 .* in the middle of a multiline expression/);
+  assert.equal(logs[0][0], "error");
+});

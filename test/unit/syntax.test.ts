@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ParseError, parseText, type Statement } from "../../src/syntax/index.js";
+import { FatalParseError, ParseError, parseText, type Statement } from "../../src/syntax/index.js";
 
 const conf = (text: string) => parseText(text, "/l/conf/x.conf", { conf: true }).statements;
 const recipe = (text: string, file = "/l/recipes/foo_1.0.bb") =>
@@ -139,4 +139,15 @@ test("an unclosed function is an error naming where it opened", () => {
 
 test("a comment inside a continued line is refused", () => {
   assert.throws(() => recipe('A = "a \\\n# no\nb"\n'), ParseError);
+});
+
+test("the errors BitBake reports with bb.fatal are FatalParseErrors; others are not", () => {
+  // A comment inside a continued value; a continued comment followed by code (recipe, .conf).
+  assert.throws(() => recipe('A = "a \\\n# no\nb"\n'), FatalParseError);
+  assert.throws(() => recipe("# one \\\n# two \\\n\n"), FatalParseError);
+  assert.throws(() => conf('# one \\\nA = "a"\n'), FatalParseError);
+  assert.throws(
+    () => recipe("do_x () {\n    echo\n"),
+    (e: unknown) => e instanceof ParseError && !(e instanceof FatalParseError),
+  );
 });
