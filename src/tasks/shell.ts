@@ -1,9 +1,11 @@
 // Which commands a shell function runs, for task signatures: every simple command's name
 // (also inside $(...), backquotes, pipelines, loops and conditionals), `eval` text parsed in turn,
-// minus the functions the text defines itself. Parsed with tree-sitter-bash (a real bash grammar).
+// minus the functions the text defines itself. Parsed with tree-sitter-bash (a real bash grammar),
+// adjacent backquote substitutions first set apart (see backquotes.ts).
 
 import { createRequire } from "node:module";
 import { Language, type Node, Parser } from "web-tree-sitter";
+import { separateBackquotes } from "./backquotes.js";
 
 let parser: Parser | null = null;
 
@@ -33,7 +35,7 @@ export function shellExecs(text: string): string[] {
 }
 
 function collect(text: string, execs: Set<string>, defined: Set<string>): void {
-  const tree = parser!.parse(text);
+  const tree = parser!.parse(separateBackquotes(text));
   if (!tree) return;
   const visit = (node: Node) => {
     if (node.type === "function_definition") {
