@@ -72,6 +72,34 @@ class DataFacts(unittest.TestCase):
         self.assertFalse(bb.data.emit_var("V", out, d))
         self.assertEqual(out.getvalue(), 'export V="a \\"b\\" \\`c\\` \\$d \\\ne"\n')
 
+    def test_emit_var_all_writes_the_history_as_comments(self):
+        # kiln's `d` offers the history as varhistory.variable() (a list of events).
+        import io
+
+        class History:
+            def __init__(self, events):
+                self.events = events
+
+            def variable(self, var):
+                return [dict(e) for e in self.events.get(var, [])]
+
+        d = FakeData()
+        d.varhistory = History({
+            "A": [{"op": "set", "file": "/l/a.conf", "line": 3, "detail": "x\ny"}],
+            "B": [{"op": "set", "file": "/l/b.bb", "line": 1, "detail": "b"},
+                  {"op": "append", "file": "/l/b.bb", "line": 2, "detail": " ${A}", "flag": "f"}],
+        })
+        for name, value in (("A", "x\ny"), ("B", "b ${A}"), ("C", "c")):
+            d.setVar(name, value)
+        out = io.StringIO()
+        for name in ("A", "B", "C"):
+            bb.data.emit_var(name, out, d, all=True)
+        self.assertEqual(out.getvalue().split("\n"), [
+            "#", "# $A", "#   set /l/a.conf:3", '#     "x', '#     y"', 'A="x \\', 'y"',
+            "#", "# $B [2 operations]", "#   set /l/b.bb:1", '#     "b"', "#   append /l/b.bb:2",
+            '#     [f] " ${A}"', "# pre-expansion value:", '#   "b ${A}"', 'B="b x \\', 'y"',
+            "#", "# $C", "#   [no history recorded]", "#", '#   "c"', 'C="c"', ""])
+
     def test_exported_vars_warns_and_skips_failures(self):
         class Failing(FakeData):
             def getVar(self, var, expand=True, **kw):

@@ -113,7 +113,7 @@ def emit_var(var, o=sys.__stdout__, d=None, all=False):
         return False
 
     if all:
-        d.varhistory.emit(var, unexpanded, val, o, d)
+        _emit_history(var, unexpanded, o, d)
 
     # Names a shell cannot assign are skipped (unless dumping everything with all=True).
     if _NOT_SHELL_NAME.search(var) and not all:
@@ -146,6 +146,29 @@ def emit_var(var, o=sys.__stdout__, d=None, all=False):
         o.write("export ")
     o.write('%s="%s"\n' % (name, _shell_quote(val)))
     return False
+
+
+def _emit_history(var, unexpanded, o, d):
+    """The comment lines `bitbake -e` puts before a variable: every operation of its history
+    (where, and the value it gave), then the value before expansion; or that none was kept."""
+    history = d.varhistory.variable(var)
+    shown = str(unexpanded).replace("\n", "\n#")
+    if not history:
+        o.write("#\n# $%s\n#   [no history recorded]\n#\n" % var)
+        o.write('#   "%s"\n' % shown)
+        return
+    count = " [%d operations]" % len(history) if len(history) > 1 else ""
+    o.write("#\n# $%s%s\n" % (var, count))
+    for event in history:
+        where = "%s:%s" % (event.get("file"), event.get("line"))
+        if "func" in event:
+            # Set by code, not a metadata file: the file's name is enough.
+            where = "%s:%s [%s]" % (str(event.get("file")).rsplit("/", 1)[-1], event.get("line"), event["func"])
+        flag = "[%s] " % event["flag"] if "flag" in event else ""
+        detail = str(event.get("detail")).replace("\n", "\n#     ")
+        o.write('#   %s %s\n#     %s"%s"\n' % (event.get("op"), where, flag, detail))
+    if len(history) > 1:
+        o.write('# pre-expansion value:\n#   "%s"\n' % shown)
 
 
 def emit_env(o=sys.__stdout__, d=None, all=False):
