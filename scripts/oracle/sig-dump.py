@@ -22,5 +22,7 @@ with bb.tinfoil.Tinfoil(setup_logging=False) as tinfoil:
     _, basehash = bb.data.generate_dependency_hash(tasks, gendeps, values, ignored, "")
     print(json.dumps({
         "basehash": {k[1:]: v for k, v in basehash.items()},
-        "vars": {k: {"deps": sorted(gendeps[k]), "value": values[k]} for k in sorted(gendeps)},
+        # Values as they are hashed: str() of a flag's value (True becomes "True").
+        "vars": {k: {"deps": sorted(gendeps[k]), "value": values[k] if values[k] is None else str(values[k])}
+                 for k in sorted(gendeps)},
     }, sort_keys=True, indent=0))

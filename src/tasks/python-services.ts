@@ -22,7 +22,7 @@ export async function provideSignatureServices(python: PythonRuntime): Promise<v
       key: string;
       keys: string[];
       shelldeps: string[];
-      varflagsexcl: string;
+      varflagsexcl: string | string[];
       ignored: string[];
       codedata: number;
     };
@@ -31,7 +31,7 @@ export async function provideSignatureServices(python: PythonRuntime): Promise<v
       codeData: python.datastore(a.codedata),
       keys: new Set(a.keys),
       shelldeps: new Set(a.shelldeps),
-      excludedFlags: a.varflagsexcl,
+      excludedFlags: a.varflagsexcl, // a list (2.18 on) or text (before), as the caller made it
       ignored: new Set(a.ignored),
     });
     return [[...deps].sort(), value];

@@ -174,7 +174,8 @@ export function buildDependencies(key: string, ctx: DependencyContext): VarSigna
     for (const r of parser.references) deps.add(r);
     withCalls(deps, parser.execs);
     for (const i of ignored) deps.delete(i);
-    return { deps, value: raw === undefined || raw === null ? null : String(raw) };
+    // Hashed as Python's str() gives it: a flag set to True by Python is "True".
+    return { deps, value: raw === undefined || raw === null ? null : pyStr(raw) };
   }
   const flags =
     d.getVarFlags(key, [
@@ -190,7 +191,7 @@ export function buildDependencies(key: string, ctx: DependencyContext): VarSigna
   const exclusions = pySplit(String(flags.vardepsexclude ?? ""));
   let value: string;
   if ("vardepvalue" in flags) {
-    value = String(flags.vardepvalue);
+    value = pyStr(flags.vardepvalue);
   } else if (pyTruthy(flags.func)) {
     if (pyTruthy(flags.python)) {
       const raw = codeData.getVar(key, false);

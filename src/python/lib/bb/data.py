@@ -212,7 +212,8 @@ def build_dependencies(key, keys, mod_funcs, shelldeps, varflagsexcl, ignored_va
     variable, function or "VAR[flag]"; codeparsedata is d with BB_HASH_CODEPARSER_VALS forced.
     mod_funcs (Python module functions, BitBake's codeparser cache) are not tracked by kiln."""
     deps, value = _host.call("data.build_dependencies", d, key=key, keys=sorted(keys),
-                             shelldeps=sorted(shelldeps), varflagsexcl=" ".join(varflagsexcl or ()),
+                             shelldeps=sorted(shelldeps),
+                             varflagsexcl=varflagsexcl if isinstance(varflagsexcl, str) else list(varflagsexcl or ()),
                              ignored=sorted(ignored_vars), codedata=codeparsedata._h)
     return frozenset(deps), value
 
