@@ -31,8 +31,11 @@ const MODULES = ["data", "parse", "codeparser"];
 const root = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const here = path.join(root, "test", "bitbake-tests");
 
-/** Run the test modules; each test's result. */
-export async function runModules(checkout: string, modules: string[]): Promise<Map<string, TestResult>> {
+/** Run the test modules: each test's result, and which Python ran them. */
+export async function runModules(
+  checkout: string,
+  modules: string[],
+): Promise<{ results: Map<string, TestResult>; python: string }> {
   const python = await PythonRuntime.start();
   const engine = python.engine;
   engine.exec(`import sys\nsys.path.insert(0, ${JSON.stringify(here)})`);
@@ -53,7 +56,16 @@ export async function runModules(checkout: string, modules: string[]): Promise<M
     checkout,
     JSON.stringify(modules),
   ) as string;
-  return new Map(Object.entries(JSON.parse(answer) as Record<string, TestResult>));
+  const sys = engine.import("sys");
+  const version = String(engine.get(sys, "version")).split(" ")[0];
+  return {
+    results: new Map(Object.entries(JSON.parse(answer) as Record<string, TestResult>)),
+    // The record is made with the native engine; Pyodide's file system differs (failing.txt).
+    python:
+      engine.get(sys, "platform") === "emscripten"
+        ? `Pyodide (CPython ${version})`
+        : `native CPython ${version}`,
+  };
 }
 
 function counts(results: Map<string, TestResult>, module: string): string {
@@ -111,7 +123,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const passingFile = path.join(recordDir, "passing.txt");
   const failingFile = path.join(recordDir, "failing.txt");
-  const results = await runModules(path.resolve(checkout), modules);
+  const { results, python } = await runModules(path.resolve(checkout), modules);
+  process.stdout.write(`kiln's Python: ${python}\n`);
   for (const m of modules) process.stdout.write(`${counts(results, m)}\n`);
   if (record) writeFileSync(passingFile, renderPassing(headerOf(readFileSync(passingFile, "utf8")), results));
   const c = compare(
