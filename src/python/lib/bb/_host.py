@@ -8,7 +8,7 @@ import builtins
 import json
 
 
-def runtime():
+def _runtime():
     """The kiln_runtime module, attached to kiln; RuntimeError outside kiln."""
     import kiln_runtime
 
@@ -17,33 +17,42 @@ def runtime():
     return kiln_runtime
 
 
+def bridge():
+    """The functions of kiln's bridge (src/python/runtime.ts)."""
+    return _runtime()._bridge
+
+
+def wrap(handle):
+    """The `d` object of the datastore with this handle."""
+    return _runtime().wrap(handle)
+
+
 def new_datastore():
     """A new, empty datastore (its `d` object)."""
-    rt = runtime()
-    return rt.wrap(rt._bridge.newStore())
+    return wrap(bridge().newStore())
 
 
-def call(name, d, errors=None, **args):
+def call(name, d, **args):
     """The host service `name` with datastore `d` (see PythonRuntime.provide)."""
-    return _answer(runtime()._bridge.host(name, d._h, json.dumps(args)), errors)
+    return _answer(bridge().host(name, d._h, json.dumps(args)))
 
 
-def tool(name, errors=None, **args):
+def tool(name, **args):
     """The host service `name` that needs no datastore (see PythonRuntime.provideTool)."""
-    return _answer(runtime()._bridge.tool(name, json.dumps(args)), errors)
+    return _answer(bridge().tool(name, json.dumps(args)))
 
 
-def _answer(reply, errors):
-    """The service's value, or its failure raised as the class it names: looked up in the
-    module `errors` first, then bb, then builtins."""
+def _answer(reply):
+    """The service's value, or its failure raised as the class it names (in bb, else a
+    builtin, else Exception)."""
     reply = json.loads(reply)
     if "error" not in reply:
         return reply["value"]
     import bb
 
     kind = reply.get("kind") or "Exception"
-    for place in (errors, bb, builtins):
-        cls = getattr(place, kind, None) if place is not None else None
+    for place in (bb, builtins):
+        cls = getattr(place, kind, None)
         if isinstance(cls, type) and issubclass(cls, BaseException):
             break
     else:

@@ -28,7 +28,7 @@ def expandKeys(alterdata, readdata=None):
     replaces a set variable), as the parser does at the end of a recipe."""
     if readdata is not None and readdata is not alterdata:
         raise NotImplementedError("kiln expands keys with the datastore they are in (readdata)")
-    _host.runtime()._bridge.expandKeys(alterdata._h)
+    _host.bridge().expandKeys(alterdata._h)
 
 
 def createCopy(source):

@@ -59,9 +59,7 @@ def handle(fn, data, include=False, baseconfig=False):
             raise bb.data_smart.ExpansionError(failure["variable"], failure["expression"], cause(failure["msg"]))
         raise getattr(bb, failure["kind"])(failure["msg"])
     if "variants" in answer:
-        import kiln_runtime
-
-        return {name: kiln_runtime.wrap(h) for name, h in answer["variants"].items()}
+        return {name: _host.wrap(h) for name, h in answer["variants"].items()}
     return data
 
 
