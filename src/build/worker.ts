@@ -11,12 +11,13 @@ import {
   describeError,
   Evaluator,
   parseRecipeFile,
+  provideParseServices,
   splitVirtualName,
   type ThreadInit,
   threadConfigurations,
 } from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
-import { initShellParser } from "../tasks/index.js";
+import { provideSignatureServices } from "../tasks/index.js";
 import { connectToStarter } from "../util/helpers.js";
 import { provideFetchServices } from "./fetch-services.js";
 import { providePackageServices } from "./package-services.js";
@@ -58,8 +59,9 @@ async function main(): Promise<void> {
       if (level === "warn" || level === "error" || level === "fatal")
         messages.push(`${level === "warn" ? "WARNING" : "ERROR"}: ${m}`);
     };
-    await initShellParser();
+    await provideSignatureServices(python);
     ev = new Evaluator(python, reporter);
+    provideParseServices(python, ev);
     configs = threadConfigurations(ev, init, reporter);
     provideFetchServices(python);
     providePackageServices(python);

@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { ConfigError, editBblayers, findConfigFile, newLayerFiles } from "../config/index.js";
-import { PythonRuntime } from "../python/index.js";
 import {
   appendedRecipes,
   crossDependencies,
@@ -20,7 +19,14 @@ import {
 } from "../resolve/index.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { describe, fail } from "./report.js";
-import { createSession, openSession, type Session, stderrReporter, treeOptions } from "./session.js";
+import {
+  createSession,
+  openSession,
+  type Session,
+  startPython,
+  stderrReporter,
+  treeOptions,
+} from "./session.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const json = (value: unknown): void => {
@@ -170,7 +176,7 @@ function bblayersFile(): string {
 async function configurationProblem(): Promise<string | undefined> {
   const exitCode = process.exitCode;
   try {
-    createSession(await PythonRuntime.start(), { tracking: false });
+    createSession(await startPython(), { tracking: false });
     return process.exitCode === 1 && exitCode !== 1 ? "errors were reported" : undefined;
   } catch (e) {
     return describe(e);

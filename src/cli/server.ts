@@ -8,11 +8,17 @@ import net from "node:net";
 import path from "node:path";
 import { approvedVariables } from "../config/index.js";
 import { FileHasher, layerLibraryFiles } from "../parse/index.js";
-import { PythonRuntime } from "../python/index.js";
+import type { PythonRuntime } from "../python/index.js";
 import { type Frame, findTopdir, type Request, serve, socketPath } from "../server/index.js";
 import { KILN_MODULES, sourceStamp } from "../util/source-identity.js";
 import { buildProgram } from "./program.js";
-import { createSession, type Session, type SessionOptions, setSessionProvider } from "./session.js";
+import {
+  createSession,
+  type Session,
+  type SessionOptions,
+  setSessionProvider,
+  startPython,
+} from "./session.js";
 
 /** Thrown instead of exiting the server process when a command calls process.exit(). */
 class ExitSignal extends Error {
@@ -148,7 +154,7 @@ export async function server(action: string, timeout: number): Promise<void> {
       // The build of kiln this server runs: its files as they are when it starts.
       const kiln = sourceStamp();
       const rebuilt = () => sourceStamp() !== kiln;
-      const python = await PythonRuntime.start();
+      const python = await startPython();
       const cache = new SessionCache(python);
       setSessionProvider((opts) => cache.get(opts));
       // Like BitBake's server, parse the configuration before the first request, in both forms

@@ -1,8 +1,15 @@
 // What every command needs first: the embedded Python and the parsed configuration.
 
 import type { DataStore, Reporter } from "../data/index.js";
-import { type Configuration, Evaluator, parseConfigurations, type TreeOptions } from "../parse/index.js";
+import {
+  type Configuration,
+  Evaluator,
+  parseConfigurations,
+  provideParseServices,
+  type TreeOptions,
+} from "../parse/index.js";
 import { PythonRuntime } from "../python/index.js";
+import { provideSignatureServices } from "../tasks/index.js";
 
 /** Prints to stderr; like BitBake, a command that logged an error exits with status 1 at the end. */
 export const stderrReporter: Reporter = {
@@ -39,7 +46,15 @@ export function setSessionProvider(p: SessionProvider | null): void {
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   if (provider) return provider(opts);
-  return createSession(await PythonRuntime.start(), opts);
+  return createSession(await startPython(), opts);
+}
+
+/** The embedded Python with what kiln's bb package asks of the task module (bb.data's
+ * signature functions, bb.codeparser.ShellParser); createSession adds bb.parse.handle. */
+export async function startPython(): Promise<PythonRuntime> {
+  const python = await PythonRuntime.start();
+  await provideSignatureServices(python);
+  return python;
 }
 
 /** Parse the configuration of the build directory around the working directory. */
@@ -47,6 +62,7 @@ export function createSession(python: PythonRuntime, opts: SessionOptions): Sess
   // History is kept for the configuration (cheap) so that errors can say where a value was set.
   const reporter = stderrReporter;
   const ev = new Evaluator(python, reporter);
+  provideParseServices(python, ev);
   const configs = parseConfigurations(ev, {
     cwd: process.cwd(),
     env: process.env,

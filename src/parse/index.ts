@@ -13,6 +13,7 @@ export { describeError, FileNotFound, locate, MetadataError } from "./errors.js"
 export { type Diagnostics, Evaluator } from "./evaluate.js";
 export type { Variants } from "./finalize.js";
 export { type LayerLibrary, layerLibrariesKey, layerLibraryFiles } from "./layer-libraries.js";
+export { provideParseServices } from "./python-services.js";
 export {
   appendsFor,
   collectRecipeFiles,

@@ -9,6 +9,7 @@ import type { Configuration } from "./config.js";
 import { describeError } from "./errors.js";
 import { Evaluator } from "./evaluate.js";
 import { type Counter, claimNext, type Job } from "./pool.js";
+import { provideParseServices } from "./python-services.js";
 import { parseForTree } from "./recipes.js";
 import { configurationHashes, type ThreadInit, threadConfigurations } from "./thread-config.js";
 
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
       if (level !== "debug") messages.push(`${level === "warn" ? "WARNING" : level.toUpperCase()}: ${m}`);
     };
     ev = new Evaluator(python, reporter);
+    // bb.parse.handle; the signature services (bb.data's, ShellParser) are the task workers' and
+    // the main process's: no metadata of the reference layers calls them while parsing.
+    provideParseServices(python, ev);
     configs = threadConfigurations(ev, init, reporter);
   } catch (e) {
     channel.post({ type: "init-failed", message: describeError(e) } satisfies WorkerReply);

@@ -407,10 +407,6 @@ export class PythonRuntime implements InlinePython {
       },
       expand: (id: number, s: unknown, varname?: string) =>
         out(this.store(id).expand(keep(s), varname ?? null)),
-      expandWithRefs: (id: number, s: unknown, varname?: string) => {
-        const parse = this.store(id).expandWithRefs(s, varname ?? null);
-        return [parse.value, [...parse.references]];
-      },
       // expandWithRefs with everything BitBake's VariableParse carries: the value, the variables
       // referenced, the functions inline Python calls and its bb.utils.contains-style checks.
       parseValue: (id: number, s: unknown, varname?: string) => {

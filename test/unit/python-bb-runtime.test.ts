@@ -83,6 +83,47 @@ test("bb.data_smart.ExpansionError carries the variable, the expression and the 
   ]);
 });
 
+test("a value that fails to expand is bb.data_smart.ExpansionError in metadata Python", () => {
+  py([
+    "d.setVar('SELF', '${SELF}')",
+    "d.setVar('OUTER', 'x ${SELF}')",
+    "d.setVar('BAD', '${@1/0}')",
+    "for name, cause, chain in (('SELF', Exception, ['SELF']), ('OUTER', Exception, ['SELF', 'OUTER']),",
+    "                           ('BAD', ZeroDivisionError, ['BAD'])):",
+    "    try:",
+    "        d.getVar(name)",
+    "    except bb.data_smart.ExpansionError as e:",
+    "        assert isinstance(e.exception, cause), (name, e.exception)",
+    "        assert e.varlist == chain, (name, e.varlist)",
+    "    else:",
+    "        raise AssertionError(name + ' expanded')",
+    "try:",
+    "    d.expand('${@undefined_name}')",
+    "except bb.data_smart.ExpansionError as e:",
+    "    assert isinstance(e.exception, NameError), e.exception",
+    "else:",
+    "    raise AssertionError('expanded')",
+  ]);
+});
+
+test("d.expandWithRefs gives what the value reads, calls and checks; a d cannot be pickled", () => {
+  py([
+    "d.setVar('A', 'a')",
+    "d.setVar('F', 'x y')",
+    'p = d.expandWithRefs(\'${A} ${@bb.utils.contains("F", "x", "1", "", d)} ${@len("ab")}\', "V")',
+    "assert (p.value, p.references) == ('a 1 2', {'A'}), (p.value, p.references)",
+    "assert p.execs == {'len'}, p.execs",
+    "assert p.contains == {'F': {'x'}}, p.contains",
+    "import pickle",
+    "try:",
+    "    pickle.dumps(d)",
+    "except TypeError as e:",
+    "    assert 'cannot be pickled' in str(e), e",
+    "else:",
+    "    raise AssertionError('pickled')",
+  ]);
+});
+
 test("the bridge's parseValue gives the references, calls and contains-checks of a value", () => {
   py([
     "import json, kiln_runtime",

@@ -10,9 +10,9 @@ import sys
 NATIVE = sys.platform != "emscripten"
 
 if NATIVE:
-    from _kiln_native import to_js  # noqa: F401
+    from _kiln_native import JsException, to_js  # noqa: F401
 else:
-    from pyodide.ffi import to_js  # noqa: F401
+    from pyodide.ffi import JsException, to_js  # noqa: F401
 
 
 def to_py(value, depth=-1):

@@ -20,7 +20,7 @@ import traceback
 import types
 import weakref
 
-from kiln_ffi import to_js, to_py
+from kiln_ffi import JsException, to_js, to_py
 
 # Programs run through kiln's synchronous spawn (Pyodide cannot fork; and kiln puts its
 # sandbox before every program a task runs): installed before anything (bb included) defines
@@ -164,17 +164,23 @@ class DataSmart:
 
     # reading
     def getVar(self, var, expand=True, noweakdefault=False, parsing=False):
-        if expand and not noweakdefault and not parsing:
-            value = _get_expanded(self._h, var)
-        else:
-            value = _get_var(self._h, var, bool(expand), bool(noweakdefault), bool(parsing))
+        try:
+            if expand and not noweakdefault and not parsing:
+                value = _get_expanded(self._h, var)
+            else:
+                value = _get_var(self._h, var, bool(expand), bool(noweakdefault), bool(parsing))
+        except JsException as e:
+            raise _python_error(e) from None
         # Most values are strings or None (the hottest call of all: no further call for those).
         if value is None or type(value) is str:
             return value
         return _from_js(value)
 
     def getVarFlag(self, var, flag, expand=True, noweakdefault=False, parsing=False):
-        value = _get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault))
+        try:
+            value = _get_var_flag(self._h, var, flag, bool(expand), bool(noweakdefault))
+        except JsException as e:
+            raise _python_error(e) from None
         if value is None or type(value) is str:
             return value
         return _from_js(value)
@@ -184,17 +190,30 @@ class DataSmart:
             names = bool(expand)
         else:
             names = to_js(list(expand))
-        result = _bridge.getVarFlags(self._h, var, names, bool(internalflags))
+        try:
+            result = _bridge.getVarFlags(self._h, var, names, bool(internalflags))
+        except JsException as e:
+            raise _python_error(e) from None
         if result is None:
             return None
         return {k: _from_js(v) for k, v in to_py(result, depth=1).items()}
 
     def expand(self, s, varname=None):
-        return _from_js(_bridge.expand(self._h, s, varname))
+        try:
+            return _from_js(_bridge.expand(self._h, s, varname))
+        except JsException as e:
+            raise _python_error(e) from None
 
     def expandWithRefs(self, s, varname):
-        value, refs = to_py(_bridge.expandWithRefs(self._h, s, varname))
-        return _Parsed(value, set(refs))
+        try:
+            value, found = to_py(_bridge.parseValue(self._h, s, varname))
+        except JsException as e:
+            raise _python_error(e) from None
+        refs, execs, contains = json.loads(found)
+        parsed = _Parsed(_from_js(value), set(refs))
+        parsed.execs = set(execs)
+        parsed.contains = {var: set(items) for var, items in contains}
+        return parsed
 
     def keys(self):
         return list(to_py(_bridge.keys(self._h)))
@@ -292,6 +311,11 @@ class DataSmart:
         expanded read (BitBake 2.16 and later); an empty filter removes it."""
         _bridge.setVarFilter(self._h, var, filter or None)
 
+    def __reduce__(self):
+        # The datastore lives in kiln (TypeScript): an unpickled copy of the handle would be a
+        # second owner, releasing the datastore under this one when collected.
+        raise TypeError("a kiln datastore cannot be pickled")
+
     # copies and history
     def createCopy(self):
         return wrap(_bridge.createCopy(self._h))
@@ -308,6 +332,24 @@ class DataSmart:
 
     def disableTracking(self):
         _bridge.tracking(self._h, False)
+
+
+def _python_error(e):
+    """A JavaScript error from kiln's datastore as metadata catches it: a failed expansion is
+    bb.data_smart.ExpansionError (keeping kiln's error, which is what leaves Python again, see
+    take_error); any other error unchanged."""
+    js = getattr(e, "js_error", None)
+    if js is None or getattr(js, "name", None) != "ExpansionError":
+        return e
+    import bb.data_smart
+    failure = to_py(js.failure)
+    kind = getattr(builtins, failure["type"], None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)):
+        kind = Exception
+    error = bb.data_smart.ExpansionError(js.variable, js.expression, kind(failure["message"]))
+    error.varlist = list(to_py(js.varlist))
+    error.js_error = js
+    return error
 
 
 class _Parsed:
@@ -619,7 +661,7 @@ def take_error():
     e, _last_error = _last_error, None
     if e is None:
         return json.dumps({"type": "Exception", "message": "unknown Python failure"})
-    if type(e).__name__ == "JsException":
+    if type(e).__name__ == "JsException" or getattr(e, "js_error", None) is not None:
         _pending_js_error = e
         return json.dumps({"type": "JsException", "message": str(e)})
     if type(e).__name__ in ("SkipRecipe", "SkipPackage", "BBHandledException"):
