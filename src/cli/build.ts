@@ -3,9 +3,9 @@
 
 import { appendFileSync, renameSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { runBuild } from "../build/index.js";
 import type { DataStore } from "../data/index.js";
 import { parseTree } from "../resolve/index.js";
+import { runBuild } from "../runqueue/index.js";
 import { createProgress } from "../ui/index.js";
 import { lockHolder, tryLock } from "../util/lock.js";
 import { fail } from "./report.js";

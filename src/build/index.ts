@@ -1,2 +1,0 @@
-// build: running builds: build workers, the plan and its execution, stamps, shared state use.
-export { type BuildOptions, type BuildSession, type BuildSummary, runBuild } from "./build.js";
