@@ -151,3 +151,24 @@ test("the errors BitBake reports with bb.fatal are FatalParseErrors; others are 
     (e: unknown) => e instanceof ParseError && !(e instanceof FatalParseError),
   );
 });
+
+test("an assignment without whitespace around its operator is parsed, with BitBake 2.16's warning", () => {
+  const parsed = parseText('A+="a"\nB ="b"\nC= "c"\nD = "d"\n', "x.conf", { conf: true });
+  assert.deepEqual(
+    parsed.statements.map((s) => (s.kind === "assign" ? [s.name, s.op] : s.kind)),
+    [
+      ["A", "+="],
+      ["B", "="],
+      ["C", "="],
+      ["D", "="],
+    ],
+  );
+  assert.deepEqual(
+    parsed.warnings.map((w) => w.message),
+    [
+      "x.conf:1 has a lack of whitespace around the assignment: 'A+=\"a\"'",
+      "x.conf:2 has a lack of whitespace around the assignment: 'B =\"b\"'",
+      "x.conf:3 has a lack of whitespace around the assignment: 'C= \"c\"'",
+    ],
+  );
+});
