@@ -64,12 +64,7 @@ export function renderVariable(d: DataStore, name: string): string {
     out.push(`${name}() {\n${text.replace(/\n+$/, "")}\n}`);
   } else {
     const exported = isTrueWord(d.getVarFlag(name, "export")) ? "export " : "";
-    const quoted = text
-      .replace(/"/g, '\\"')
-      .replace(/`/g, "\\`")
-      .replace(/\n/g, " \\\n")
-      .replace(/\$/g, "\\$");
-    out.push(`${exported}${name}="${quoted}"`);
+    out.push(`${exported}${name}="${shellQuote(text, d.bitbakeAtLeast(2, 16))}"`);
   }
   return `${out.join("\n")}\n`;
 }
@@ -130,7 +125,7 @@ export function renderEnvironment(d: DataStore): string {
       continue;
     }
     const exported = isTrueWord(d.getVarFlag(name, "export", false)) ? "export " : "";
-    out.push(`${exported}${name}="${shellQuote(rendered)}"`);
+    out.push(`${exported}${name}="${shellQuote(rendered, d.bitbakeAtLeast(2, 16))}"`);
   }
   const isPython = (k: string) => Boolean(d.getVarFlag(k, "python", false));
   for (const name of names.filter((k) => isFunc(k) && !isPython(k))) {

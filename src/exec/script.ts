@@ -5,9 +5,11 @@
 import { type DataStore, isTrueWord, pyCompare } from "../data/index.js";
 import { shellExecs } from "../tasks/index.js";
 
-/** A value inside double quotes, as BitBake writes it (" and $ escaped, lines continued; nothing else). */
-export function shellQuote(value: string): string {
-  return value.replace(/"/g, '\\"').replace(/\n/g, " \\\n").replace(/\$/g, "\\$");
+/** A value inside double quotes, as BitBake writes it (" and $ escaped, lines continued; backquotes
+ * escaped from BitBake 2.16 on, so that a value holding them is no command substitution). */
+export function shellQuote(value: string, backquotes: boolean): string {
+  const quoted = value.replace(/"/g, '\\"');
+  return (backquotes ? quoted.replace(/`/g, "\\`") : quoted).replace(/\n/g, " \\\n").replace(/\$/g, "\\$");
 }
 
 const isShellFunc = (d: DataStore, name: string) =>
@@ -33,9 +35,10 @@ export function shellClosure(d: DataStore, func: string): string[] {
 /** The exported variables of `d` as `export NAME="value"` lines (unexported ones unset), sorted. */
 export function exportLines(d: DataStore): string[] {
   const lines: string[] = [];
+  const backquotes = d.bitbakeAtLeast(2, 16);
   for (const [name, value] of exportedVariables(d)) {
     if (!d.getVarFlag(name, "func", false) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      lines.push(value === null ? `unset ${name}` : `export ${name}="${shellQuote(value)}"`);
+      lines.push(value === null ? `unset ${name}` : `export ${name}="${shellQuote(value, backquotes)}"`);
   }
   return lines;
 }
