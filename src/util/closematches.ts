@@ -1,39 +1,13 @@
 // Python's difflib.get_close_matches, for "did you mean" hints worded as BitBake words them:
 // the best (up to n) candidates whose similarity ratio with the word is at least the cutoff.
-// The ratio is 2*M/T, M counting characters in the matching blocks found by repeatedly taking
-// the longest common run (leftmost in the word, then in the candidate) and recursing on both sides.
+// The ratio is 2*M/T, M counting characters in difflib's matching blocks (textdiff.ts).
 
-/** Characters of `a` and `b` that match, by longest-common-run decomposition. */
-function matchingCharacters(a: string, b: string): number {
-  const blocks = (alo: number, ahi: number, blo: number, bhi: number): number => {
-    let bestI = alo;
-    let bestJ = blo;
-    let bestSize = 0;
-    // Longest run a[i:i+k] == b[j:j+k] with the smallest i, then the smallest j.
-    let lengths = new Map<number, number>();
-    for (let i = alo; i < ahi; i++) {
-      const next = new Map<number, number>();
-      for (let j = blo; j < bhi; j++) {
-        if (a[i] !== b[j]) continue;
-        const k = (lengths.get(j - 1) ?? 0) + 1;
-        next.set(j, k);
-        if (k > bestSize) {
-          bestI = i - k + 1;
-          bestJ = j - k + 1;
-          bestSize = k;
-        }
-      }
-      lengths = next;
-    }
-    if (bestSize === 0) return 0;
-    return bestSize + blocks(alo, bestI, blo, bestJ) + blocks(bestI + bestSize, ahi, bestJ + bestSize, bhi);
-  };
-  return blocks(0, a.length, 0, b.length);
-}
+import { matchingBlocks } from "./textdiff.js";
 
 function ratio(a: string, b: string): number {
-  const total = a.length + b.length;
-  return total ? (2 * matchingCharacters(a, b)) / total : 1;
+  const [x, y] = [[...a], [...b]];
+  const matching = matchingBlocks(x, y).reduce((sum, [, , size]) => sum + size, 0);
+  return x.length + y.length ? (2 * matching) / (x.length + y.length) : 1;
 }
 
 /** An upper bound of ratio() from character counts (difflib's quick_ratio). */

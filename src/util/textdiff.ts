@@ -139,7 +139,8 @@ function longestMatch(
   return [bestI, bestJ, bestSize];
 }
 
-function matchingBlocks(a: string[], b: string[]): Block[] {
+/** difflib's SequenceMatcher(None, a, b).get_matching_blocks(), the final [len(a), len(b), 0] included. */
+export function matchingBlocks(a: string[], b: string[]): Block[] {
   const index = indexOf(b);
   const blocks: Block[] = [];
   const todo: Array<[number, number, number, number]> = [[0, a.length, 0, b.length]];
