@@ -456,21 +456,9 @@ def run_function(name, handle):
 
 
 def host_call(name, d, **args):
-    """Ask kiln (the TypeScript side) for a service with datastore `d`; raises the exception
-    class the service names (looked up in bb.fetch2, bb.build, then builtins)."""
-    reply = json.loads(_bridge.host(name, d._h, json.dumps(args)))
-    if "error" not in reply:
-        return reply["value"]
-    kind = reply.get("kind") or "Exception"
-    import bb.build
-    import bb.fetch2
-    for place in (bb.fetch2, bb.build, bb, builtins):
-        cls = getattr(place, kind, None)
-        if isinstance(cls, type) and issubclass(cls, BaseException):
-            break
-    else:
-        cls = Exception
-    raise cls(reply["error"])
+    """Ask kiln (the TypeScript side) for a service with datastore `d` (see bb._host.call)."""
+    from bb import _host
+    return _host.call(name, d, **args)
 
 
 def exec_code(text, handle, filename="<code>"):

@@ -43,15 +43,17 @@ def tool(name, **args):
 
 
 def _answer(reply):
-    """The service's value, or its failure raised as the class it names (in bb, else a
-    builtin, else Exception)."""
+    """The service's value, or its failure raised as the class it names (in bb.fetch2, bb.build
+    or bb, else a builtin, else Exception)."""
     reply = json.loads(reply)
     if "error" not in reply:
         return reply["value"]
     import bb
+    import bb.build
+    import bb.fetch2
 
     kind = reply.get("kind") or "Exception"
-    for place in (bb, builtins):
+    for place in (bb.fetch2, bb.build, bb, builtins):
         cls = getattr(place, kind, None)
         if isinstance(cls, type) and issubclass(cls, BaseException):
             break
