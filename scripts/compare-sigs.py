@@ -5,8 +5,22 @@ usage: compare-sigs.py BITBAKE.json KILN.json [--max=N]"""
 import json
 import sys
 
-a = json.load(open(sys.argv[1]))
-b = json.load(open(sys.argv[2]))
+
+
+def load(path, who):
+    """A side's answer; None (said) when it gave none (a skipped recipe, a failed run)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        print("no answer from %s (%s)" % (who, path))
+        return None
+
+
+a = load(sys.argv[1], "BitBake")
+b = load(sys.argv[2], "kiln")
+if a is None or b is None:
+    sys.exit(0 if a is None and b is None else 1)
 limit = int(next((x.split("=")[1] for x in sys.argv[3:] if x.startswith("--max=")), "20"))
 same = [t for t in a["basehash"] if b["basehash"].get(t) == a["basehash"][t]]
 print("tasks: %d, same base hash: %d" % (len(a["basehash"]), len(same)))
@@ -26,6 +40,6 @@ for name in sorted(set(a["vars"]) | set(b["vars"])):
     if va["deps"] != vb["deps"]:
         print("  %s deps: BitBake-only %s kiln-only %s" % (name, sorted(set(va["deps"]) - set(vb["deps"])), sorted(set(vb["deps"]) - set(va["deps"]))))
     if va["value"] != vb["value"]:
-        print("  %s value:\n    BitBake %r\n    kiln    %r" % (name, (va["value"] or "")[:300], (vb["value"] or "")[:300]))
+        print("  %s value:\n    BitBake %r\n    kiln    %r" % (name, str(va["value"] or "")[:300], str(vb["value"] or "")[:300]))
 print("variables differing: %d" % shown)
 sys.exit(0 if shown == 0 and len(same) == len(a["basehash"]) else 1)
