@@ -9,8 +9,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { EXAMPLE_DEBS, runKiln, writeExampleBuildDir } from "../helpers/builddir.js";
+import { requirePrograms } from "../helpers/tools.js";
+
+before(() => requirePrograms("readelf", "qemu-system-aarch64", "aarch64-linux-gnu-gcc"));
 
 const debs = EXAMPLE_DEBS;
 const root = mkdtempSync(path.join(os.tmpdir(), "kiln-example-arm64-"));

@@ -10,8 +10,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { EXAMPLE_DEBS, runKiln, writeExampleBuildDir } from "../helpers/builddir.js";
+import { requirePrograms } from "../helpers/tools.js";
+
+before(() => requirePrograms("e2fsck", "ar", "qemu-system-x86_64"));
 
 const debs = EXAMPLE_DEBS;
 const root = mkdtempSync(path.join(os.tmpdir(), "kiln-example-"));

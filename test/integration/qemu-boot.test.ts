@@ -8,9 +8,12 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type BootRequest, bootAndWatch, kernelCommandLine, qemuCommand } from "../../src/image/runqemu.js";
+import { requirePrograms } from "../helpers/tools.js";
+
+before(() => requirePrograms("dpkg-deb", "qemu-system-x86_64", "qemu-system-aarch64"));
 
 const ROOT = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 const MAKE_INITRAMFS = path.join(ROOT, "scripts", "make-test-initramfs.sh");

@@ -22,6 +22,7 @@ import {
   REQUESTED,
   readFeed,
 } from "../../src/image/index.js";
+import { requirePrograms } from "../helpers/tools.js";
 
 let root: string;
 let state: string;
@@ -170,6 +171,7 @@ const OWNED: PkgSpec = {
 };
 
 before(() => {
+  requirePrograms("cpio", "debugfs", "dpkg-deb", "dumpe2fs", "e2fsck", "fakeroot", "qemu-img");
   root = mkdtempSync(path.join(tmpdir(), "kiln-image-test-"));
   state = path.join(root, "fakeroot.state");
   writeFileSync(state, "");

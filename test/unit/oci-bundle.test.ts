@@ -17,8 +17,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { ImageError, makeOciImage, makeRuntimeBundle } from "../../src/image/index.js";
+import { requirePrograms } from "../helpers/tools.js";
+
+before(() => requirePrograms("fakeroot"));
 
 const root = mkdtempSync(path.join(tmpdir(), "kiln-oci-bundle-"));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -43,6 +43,7 @@ import {
   writePackages,
 } from "../../src/package/index.js";
 import { addPath, pathOf, type TreeNode } from "../../src/package/tree.js";
+import { requirePrograms } from "../helpers/tools.js";
 
 const EPOCH = 1700000000; // 2023-11-14 22:13:20 UTC
 
@@ -131,6 +132,7 @@ function sectionNames(elf: string): string[] {
 }
 
 before(() => {
+  requirePrograms("ar", "dpkg-deb", "fakeroot", "gcc", "readelf");
   root = mkdtempSync(path.join(tmpdir(), "kiln-package-test-"));
   logLines = [];
   const src = path.join(root, "src");
