@@ -5,9 +5,9 @@
 // so the root filesystem keeps the owners its packages gave it. Reproducible: identifiers come
 // from the caller, times from SOURCE_DATE_EPOCH.
 
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync } from "node:fs";
+import { closeSync, ftruncateSync, lutimesSync, mkdirSync, openSync, readdirSync, truncateSync } from "node:fs";
 import path from "node:path";
-import { type Entry, makeExt4, run, STABLE_ENV } from "../image/index.js";
+import { type Entry, makeExt4, run, STABLE_ENV, walkRootfs } from "../image/index.js";
 
 export interface FsContent {
   /** The directory whose tree goes in (null: an empty file system). */
@@ -40,13 +40,16 @@ function emptyFile(file: string, sizeKiB: number): void {
 }
 
 export function makeExtFs(fstype: "ext2" | "ext3" | "ext4", content: FsContent, p: FsParams): void {
-  let dir = content.dir;
+  let { dir, entries } = content;
   if (dir === null) {
+    // An empty file system still has a root directory, whose times must be the epoch's too.
     dir = path.join(p.workdir, "empty-root");
     mkdirSync(dir, { recursive: true });
+    lutimesSync(dir, p.epoch, p.epoch);
+    entries = walkRootfs(dir);
   }
   makeExt4(dir, p.output, {
-    entries: content.dir === null ? [] : content.entries,
+    entries,
     epoch: p.epoch,
     fakeroot: content.prefix,
     extraSpaceMiB: 0,
@@ -56,27 +59,27 @@ export function makeExtFs(fstype: "ext2" | "ext3" | "ext4", content: FsContent, 
     uuid: p.fsuuid,
     workdir: p.workdir,
   });
+  // The file is the partition: exactly the size asked for, whatever mke2fs left unwritten.
+  truncateSync(p.output, p.sizeKiB * 1024);
 }
 
 /**
  * mkfs.vfat makes the file system (volume id and label given; --invariant: no time-derived
- * fields), mcopy copies the tree in, its times the files' (clamped) mtimes (-m) under faketime
- * at SOURCE_DATE_EPOCH, so directories mcopy creates get that time too.
+ * fields), mcopy copies the tree in keeping the files' and directories' (clamped) mtimes (-m).
+ * FAT stores local time: TZ=UTC (STABLE_ENV) makes it the same on every host.
  */
-export function makeVfat(fstype: "vfat" | "msdos", content: FsContent, p: FsParams): void {
+export function makeVfat(_fstype: "vfat" | "msdos", content: FsContent, p: FsParams): void {
   const env = { ...STABLE_ENV, SOURCE_DATE_EPOCH: String(p.epoch), MTOOLS_SKIP_CHECK: "1" };
-  const fat = fstype === "msdos" ? [] : [];
   run(
     [
       "mkfs.vfat",
-      ...fat,
       "--invariant",
       "-S",
       "512",
       "-i",
       p.fsuuid,
       "-n",
-      (p.label ?? (fstype === "msdos" ? "boot" : "boot")).toUpperCase(),
+      p.label ?? "boot",
       ...p.extraopts,
       "-C",
       p.output,
@@ -90,7 +93,7 @@ export function makeVfat(fstype: "vfat" | "msdos", content: FsContent, p: FsPara
   const sources = readdirSync(content.dir)
     .sort()
     .map((n) => path.join(content.dir!, n));
-  run(["faketime", "-f", `@${p.epoch}`, "mcopy", "-i", p.output, "-s", "-p", "-m", "-Q", ...sources, "::/"], {
+  run(["mcopy", "-i", p.output, "-s", "-p", "-m", "-Q", ...sources, "::/"], {
     env,
     prefix: content.prefix,
   });
@@ -100,7 +103,6 @@ export function makeErofs(content: FsContent, p: FsParams): void {
   run(
     [
       "mkfs.erofs",
-      "-q",
       ...p.extraopts,
       "-T",
       String(p.epoch),
@@ -132,7 +134,7 @@ export function makeSquashfs(content: FsContent, p: FsParams): void {
 
 export function makeSwap(p: FsParams): void {
   emptyFile(p.output, p.sizeKiB);
-  run(["mkswap", "-q", ...(p.label ? ["-L", p.label] : []), "-U", p.fsuuid, p.output], {
+  run(["mkswap", ...(p.label ? ["-L", p.label] : []), "-U", p.fsuuid, p.output], {
     env: STABLE_ENV,
   });
 }

@@ -1,7 +1,7 @@
 // Where each partition goes and what it is called, as wic lays a disk out (sectors of 512 bytes):
 //   - the first partition starts after the table's own sectors (1 for msdos, 34 for GPT), then
 //     each follows the previous one, moved up to its --align (KiB) boundary, or put at --offset;
-//   - the disk ends with the last partition (plus GPT's 33 sectors of backup table);
+//   - the disk ends with the last partition (GPT: 34 sectors more, for its backup table);
 //   - partitions are numbered in kickstart order, --no-table ones not counted;
 //   - the root device for the kernel command line: PARTUUID= when the root partition has
 //     --uuid or --use-uuid, else PARTLABEL= (GPT, when it has a name), else /dev/<ondisk><n>;
@@ -127,7 +127,7 @@ export function placePartitions(ks: Kickstart, sizesKiB: number[]): { placed: Pl
     offset += size;
     return out;
   });
-  const end = offset + (gpt ? GPT_OVERHEAD - 1 : 0);
+  const end = offset + (gpt ? GPT_OVERHEAD : 0);
   return { placed, diskBytes: end * SECTOR };
 }
 

@@ -22,7 +22,6 @@ export function sfdiskScript(ks: Kickstart, ids: DiskIds, placed: Placed[]): str
     `label: ${gpt ? "gpt" : "dos"}`,
     `label-id: ${gpt ? ids.diskId.toUpperCase() : `0x${ids.diskId}`}`,
     "unit: sectors",
-    "sector-size: 512",
   ];
   if (gpt) lines.push("first-lba: 34");
   ks.partitions.forEach((p, i) => {
