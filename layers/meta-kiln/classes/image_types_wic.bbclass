@@ -55,12 +55,17 @@ def kiln_disk_image(d, types):
     outdir, name, link = d.getVar("IMGDEPLOYDIR"), d.getVar("IMAGE_NAME"), d.getVar("IMAGE_LINK_NAME")
     search = [p for p in (d.getVar("WKS_SEARCH_PATH") or "").split(":") if p]
     outputs = [{"type": t, "file": os.path.join(outdir, "%s.%s" % (name, t))} for t in types]
-    kiln_runtime.host_call(
-        "disk.make", d, wks=wks, wksText=text, searchPath=search, rootfs=d.getVar("IMAGE_ROOTFS"),
-        deployDir=d.getVar("DEPLOY_DIR_IMAGE"), identity="%s-%s" % (d.getVar("IMAGE_BASENAME"), d.getVar("MACHINE")),
-        outputs=outputs, manifest=os.path.join(outdir, "%s.wic.json" % name),
-        sourceDateEpoch=int(d.getVar("SOURCE_DATE_EPOCH") or 0), append=d.getVar("APPEND") or "",
-        efiBootFiles=d.getVar("IMAGE_EFI_BOOT_FILES") or "")
+    try:
+        kiln_runtime.host_call(
+            "disk.make", d, wks=wks, wksText=text, searchPath=search, rootfs=d.getVar("IMAGE_ROOTFS"),
+            deployDir=d.getVar("DEPLOY_DIR_IMAGE"),
+            identity="%s-%s" % (d.getVar("IMAGE_BASENAME"), d.getVar("MACHINE")),
+            outputs=outputs, manifest=os.path.join(outdir, "%s.wic.json" % name),
+            sourceDateEpoch=int(d.getVar("SOURCE_DATE_EPOCH") or 0), append=d.getVar("APPEND") or "",
+            efiBootFiles=d.getVar("IMAGE_EFI_BOOT_FILES") or "")
+    except bb.build.FuncFailed as e:
+        # Bad input is the user's to fix (the message names the .wks line): an error, no traceback.
+        bb.fatal(str(e))
     if link and link != name:
         for suffix in types + ["wic.json"]:
             os.symlink("%s.%s" % (name, suffix), os.path.join(outdir, "%s.%s" % (link, suffix)))
