@@ -5,7 +5,15 @@
 // so the root filesystem keeps the owners its packages gave it. Reproducible: identifiers come
 // from the caller, times from SOURCE_DATE_EPOCH.
 
-import { closeSync, ftruncateSync, lutimesSync, mkdirSync, openSync, readdirSync, truncateSync } from "node:fs";
+import {
+  closeSync,
+  ftruncateSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  truncateSync,
+} from "node:fs";
 import path from "node:path";
 import { type Entry, makeExt4, run, STABLE_ENV, walkRootfs } from "../image/index.js";
 
