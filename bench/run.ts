@@ -6,6 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DataStore, type Reporter } from "../src/data/index.js";
+import { makeDisk } from "../src/disk/index.js";
+import { makeImage } from "../src/image/index.js";
 import { Evaluator, parseConfigurations } from "../src/parse/index.js";
 import { PythonRuntime } from "../src/python/index.js";
 import { parseTree } from "../src/resolve/index.js";
@@ -118,9 +120,52 @@ function benchExampleImage(): void {
     const rootfs = timeBuild(dir, ["kiln-image-minimal", "-c", "rootfs", "-f"]);
     const image = timeBuild(dir, ["kiln-image-minimal"]);
     line("example image: rootfs + image assembly", `${(rootfs.ms + image.ms).toFixed(0)} ms (two kiln runs)`);
+    benchDiskAssembly(dir, repo);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The example's wic disk from its existing root filesystem (makeDisk, as do_image calls it),
+ * against its ext4 image alone (makeImage): what the disk costs over the file system.
+ */
+function benchDiskAssembly(dir: string, repo: string): void {
+  const work = path.join(dir, "tmp/work/x86_64-kiln-linux/kiln-image-minimal/1.0");
+  const rootfs = path.join(work, "rootfs");
+  const state = path.join(work, "pseudo/fakeroot.state");
+  if (!existsSync(rootfs) || !existsSync(state)) {
+    line("example wic assembly", `skipped: no root filesystem at ${rootfs}`);
+    return;
+  }
+  const fakeroot = ["fakeroot", "-i", state, "--"];
+  const out = mkdtempSync(path.join(dir, "bench-disk-"));
+  const wks = path.join(repo, "layers/meta-kiln-example/wic/kiln-image-minimal.wks");
+  const best = (fn: () => void) => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      const t0 = process.hrtime.bigint();
+      fn();
+      min = Math.min(min, ms(t0));
+    }
+    return min;
+  };
+  const ext4 = best(() =>
+    makeImage({ rootfs, type: "ext4", output: path.join(out, "x.ext4"), sourceDateEpoch: 0, fakeroot }),
+  );
+  const wic = best(() =>
+    makeDisk({
+      wks,
+      rootfs,
+      deployDir: path.join(dir, "tmp/deploy/images/qemux86-64"),
+      identity: "kiln-image-minimal-qemux86-64",
+      outputs: [{ type: "wic", file: path.join(out, "x.wic") }],
+      sourceDateEpoch: 0,
+      fakeroot,
+    }),
+  );
+  line("example image: wic assembly from its rootfs", `${wic.toFixed(0)} ms (best of 3)`);
+  line("  its ext4 image alone", `${ext4.toFixed(0)} ms (wic costs ${(wic - ext4).toFixed(0)} ms more)`);
 }
 
 /** `kiln build` on 1,000 tasks that do nothing: per-task cost and the no-op rebuild. */

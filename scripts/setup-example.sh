@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Once, while online: install the build machine's tools kiln uses (with the aarch64 cross compiler
 # and QEMU for both machines; Python's headers, for kiln's native Python; skopeo and umoci, which
-# the tests use to check kiln's OCI images), and download the Debian packages the example imports
+# the tests use to check kiln's OCI images; sfdisk (fdisk), mkfs.vfat and mtools, mkfs.erofs and
+# mksquashfs for wic disk images, and sgdisk (gdisk), which the tests use to check them), and download the Debian packages the example imports
 # (busybox-static, libc6, a kernel, and the container runtimes crun and runc with every package they
 # depend on; for amd64 and arm64; and QEMU with its dependencies for amd64) into examples/quickstart/debian-packages, indexed in its Packages
 # file (the metadata debian-import resolves shared libraries from),
@@ -34,7 +35,7 @@ update() {
 
 tools=(git tar zstd xz-utils bzip2 gzip unzip patch fakeroot gcc g++ make cmake pkg-config binutils cpio
   meson ninja-build e2fsprogs dpkg-dev python3-dev util-linux file qemu-utils qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-  skopeo umoci)
+  skopeo umoci fdisk gdisk dosfstools mtools erofs-utils squashfs-tools)
 missing=()
 for pkg in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

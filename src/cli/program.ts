@@ -95,7 +95,8 @@ export function buildProgram(): Command {
     .argument("[kernel-args...]", "extra words for the kernel command line")
     .option("--timeout <seconds>", "stop the guest after this long (default 300)")
     .option("--marker <text>", "exit with an error unless the guest prints this text")
-    .action((image: string, extra: string[], opts: { timeout?: string; marker?: string }) =>
+    .option("--fstype <type>", "the image to boot: cpio.gz, ext4, qcow2, wic or wic.qcow2")
+    .action((image: string, extra: string[], opts: { timeout?: string; marker?: string; fstype?: string }) =>
       runqemu(image, extra, opts),
     );
 

@@ -1,9 +1,12 @@
-// `kiln runqemu IMAGE [--timeout S] [--marker TEXT] [-- EXTRA KERNEL ARGS]`: boot a built image
-// under QEMU with the machine's kernel (from ${DEPLOY_DIR_IMAGE}), serial console on this
-// terminal. The image's cpio.gz is used as the initramfs when there is one, else its ext4 (or
-// qcow2) as the root disk.
+// `kiln runqemu IMAGE [--fstype TYPE] [--timeout S] [--marker TEXT] [-- EXTRA KERNEL ARGS]`: boot
+// a built image under QEMU with the machine's kernel (from ${DEPLOY_DIR_IMAGE}), serial console
+// on this terminal. The image's cpio.gz is used as the initramfs when there is one, else its ext4
+// (or qcow2) as the root disk; --fstype picks one (cpio.gz, ext4, qcow2, wic, wic.qcow2).
+// A wic disk is attached as an NVMe drive (built into Debian's cloud kernels, so no initramfs is
+// needed to reach it) and booted with the kernel command line its layout file gives (root=
+// PARTUUID=... and the kickstart's bootloader --append); firmware boot comes with UEFI support.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { bootAndWatch } from "../image/index.js";
 import { parseTree, targetData } from "../resolve/index.js";
@@ -13,7 +16,10 @@ import { openSession, treeOptions } from "./session.js";
 export interface RunqemuOptions {
   timeout?: string;
   marker?: string;
+  fstype?: string;
 }
+
+const FSTYPES = ["cpio.gz", "ext4", "qcow2", "wic", "wic.qcow2"];
 
 export async function runqemu(image: string, extra: string[], opts: RunqemuOptions): Promise<void> {
   let code = 0;
@@ -27,13 +33,27 @@ export async function runqemu(image: string, extra: string[], opts: RunqemuOptio
     const kernel = path.join(deploy, `${get("KERNEL_IMAGE_NAME") || "vmlinuz"}-${get("MACHINE")}`);
     if (!existsSync(kernel)) throw new Error(`no kernel at ${kernel}: run \`kiln build ${image}\` first`);
     const candidate = (type: string) => path.join(deploy, `${link}.${type}`);
-    const initrd = existsSync(candidate("cpio.gz")) ? candidate("cpio.gz") : undefined;
-    const diskType = ["ext4", "qcow2"].find((t) => existsSync(candidate(t)));
-    if (!initrd && !diskType)
-      throw new Error(`no cpio.gz, ext4 or qcow2 of ${image} in ${deploy}: build it first`);
-    const append = [get("QB_KERNEL_CMDLINE"), initrd ? "" : "root=/dev/vda rw", ...extra]
-      .filter(Boolean)
-      .join(" ");
+    if (opts.fstype !== undefined && !FSTYPES.includes(opts.fstype))
+      throw new Error(`--fstype ${opts.fstype}: kiln runqemu boots ${FSTYPES.join(", ")}`);
+    const chosen =
+      opts.fstype ?? FSTYPES.filter((t) => !t.startsWith("wic")).find((t) => existsSync(candidate(t)));
+    if (!chosen) throw new Error(`no cpio.gz, ext4 or qcow2 of ${image} in ${deploy}: build it first`);
+    if (!existsSync(candidate(chosen)))
+      throw new Error(`no ${chosen} of ${image} in ${deploy}: add it to IMAGE_FSTYPES and build it`);
+    const initrd = chosen === "cpio.gz" ? candidate(chosen) : undefined;
+    let rootArgs = initrd ? "" : "root=/dev/vda rw";
+    if (chosen.startsWith("wic")) {
+      const layoutFile = candidate("wic.json");
+      if (!existsSync(layoutFile))
+        throw new Error(`no ${layoutFile} (the disk's layout): build ${image} again`);
+      const layout = JSON.parse(readFileSync(layoutFile, "utf8")) as {
+        kernelCommandLine: string;
+        root?: string;
+      };
+      if (!layout.root) throw new Error(`the disk of ${image} has no "/" partition to boot`);
+      rootArgs = layout.kernelCommandLine;
+    }
+    const append = [get("QB_KERNEL_CMDLINE"), rootArgs, ...extra].filter(Boolean).join(" ");
     const arch = get("TARGET_ARCH");
     if (arch !== "x86_64" && arch !== "aarch64")
       throw new Error(
@@ -46,7 +66,11 @@ export async function runqemu(image: string, extra: string[], opts: RunqemuOptio
       initrd,
       disk: initrd
         ? undefined
-        : { file: candidate(diskType!), format: diskType === "qcow2" ? "qcow2" : "raw" },
+        : {
+            file: candidate(chosen),
+            format: chosen.endsWith("qcow2") ? "qcow2" : "raw",
+            nvme: chosen.startsWith("wic"),
+          },
       append,
       marker: opts.marker ? new RegExp(opts.marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : undefined,
       timeoutMs: Number(opts.timeout ?? 300) * 1000,

@@ -42,6 +42,11 @@ export interface Ext4Options {
   epoch: number;
   fakeroot: string[];
   extraSpaceMiB: number;
+  /** The exact size in KiB (a disk partition's); mke2fs failing for lack of room is then an error, not a retry. */
+  sizeKiB?: number;
+  /** ext4 unless given (ext2 and ext3 for disk partitions that ask for them). */
+  fsType?: "ext2" | "ext3" | "ext4";
+  /** Empty: no label. */
   label: string;
   uuid: string;
   /** Where kiln's mke2fs.conf and debugfs commands are written. */
@@ -123,6 +128,7 @@ export function makeExt4(rootfs: string, output: string, opts: Ext4Options): voi
     SOURCE_DATE_EPOCH: String(opts.epoch),
   };
   let { mib, inodes } = ext4Estimate(opts.entries, opts.extraSpaceMiB);
+  const size = () => (opts.sizeKiB ? `${opts.sizeKiB}k` : `${mib}M`);
   for (let attempt = 1; ; attempt++) {
     rmSync(output, { force: true });
     const argv = [
@@ -130,7 +136,7 @@ export function makeExt4(rootfs: string, output: string, opts: Ext4Options): voi
       "-q",
       "-F",
       "-t",
-      "ext4",
+      opts.fsType ?? "ext4",
       "-T",
       "kiln",
       "-b",
@@ -139,8 +145,7 @@ export function makeExt4(rootfs: string, output: string, opts: Ext4Options): voi
       String(INODE_SIZE),
       "-N",
       String(inodes),
-      "-L",
-      opts.label,
+      ...(opts.label ? ["-L", opts.label] : []),
       "-U",
       opts.uuid,
       "-E",
@@ -148,19 +153,19 @@ export function makeExt4(rootfs: string, output: string, opts: Ext4Options): voi
       "-d",
       rootfs,
       output,
-      `${mib}M`,
+      size(),
     ];
     const r = spawn(argv, { prefix: opts.fakeroot, env });
     if (r.status === 0 && !r.error) break;
     const out = `${r.stderr?.toString() ?? ""}${r.stdout?.toString() ?? ""}`.trim();
     rmSync(output, { force: true });
-    if (attempt < 6 && /allocate|no space|no free|too small|Could not/i.test(out)) {
+    if (!opts.sizeKiB && attempt < 6 && /allocate|no space|no free|too small|Could not/i.test(out)) {
       mib = Math.ceil(mib * 1.25);
       inodes = Math.ceil(inodes * 1.25);
       continue;
     }
     throw new ImageError(
-      `mke2fs could not make ${output} (${mib} MiB, ${inodes} inodes):\n${out || r.error?.message}`,
+      `mke2fs could not make ${output} (${opts.sizeKiB ? `${opts.sizeKiB} KiB` : `${mib} MiB`}, ${inodes} inodes):\n${out || r.error?.message}`,
     );
   }
   try {

@@ -45,8 +45,11 @@
 
 export { compareVersions, satisfiesVersion } from "./debversion.js";
 export { ImageError } from "./errors.js";
+// For the disk stage (src/disk), which makes partitions from the same root filesystem:
+export { makeExt4 } from "./ext4image.js";
 export { type FeedPackage, readFeed } from "./feed.js";
 export { IMAGE_TYPES, type ImageRequest, type ImageType, makeImage, stableUuid } from "./image.js";
+export { clampMtimes } from "./mtimes.js";
 export { makeOciImage, type OciConfig, type OciRequest, type OciResult } from "./oci.js";
 export { type BundleRequest, makeRuntimeBundle, runtimeSpec } from "./oci-bundle.js";
 export {
@@ -58,5 +61,7 @@ export {
 } from "./plan.js";
 export { DEFERRED_DIR } from "./postinst.js";
 export { assembleRootfs, type RootfsRequest, type RootfsResult } from "./rootfs.js";
+export { describe as describeCommand, readOnlyPrefix, run, STABLE_ENV, shellQuote, spawn } from "./run.js";
 export { type BootRequest, type BootResult, bootAndWatch, type QemuMachine, qemuCommand } from "./runqemu.js";
 export { type AccountsRequest, addUsersAndGroups, type GroupSpec, type UserSpec } from "./users.js";
+export { type Entry, walkRootfs } from "./walk.js";

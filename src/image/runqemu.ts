@@ -20,8 +20,11 @@ export interface BootRequest {
   kernel: string;
   /** An initramfs (cpio, possibly compressed) given to the kernel (-initrd). */
   initrd?: string;
-  /** A disk attached as a virtio block device (the guest sees /dev/vda). */
-  disk?: { file: string; format: "raw" | "qcow2" };
+  /**
+   * A disk: a virtio block device (the guest sees /dev/vda) unless `nvme` says an NVMe drive
+   * (/dev/nvme0n1), which Debian's cloud kernels have built in (their virtio-blk is a module).
+   */
+  disk?: { file: string; format: "raw" | "qcow2"; nvme?: boolean };
   /**
    * The kernel command line. Without a `console=` word the serial console of the machine is added
    * (console=ttyS0 on x86_64, console=ttyAMA0 on aarch64), so the output reaches the watcher.
@@ -121,7 +124,7 @@ export function qemuCommand(req: BootRequest): string[] {
       "-drive",
       `file=${optionValue(req.disk.file)},format=${req.disk.format},if=none,id=disk0`,
       "-device",
-      "virtio-blk-pci,drive=disk0",
+      req.disk.nvme ? "nvme,serial=kiln0,drive=disk0" : "virtio-blk-pci,drive=disk0",
     );
   }
   if (req.extraArgs) cmd.push(...req.extraArgs);

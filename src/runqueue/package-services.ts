@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { DataStore } from "../data/index.js";
+import { type DiskType, makeDisk, parseBootFiles } from "../disk/index.js";
 import { fakerootStateFile, sandboxPrefix } from "../exec/index.js";
 import {
   addUsersAndGroups,
@@ -85,6 +86,35 @@ export function providePackageServices(python: PythonRuntime): void {
   });
 
   provideContainerServices(python);
+
+  // A disk image from a kickstart (IMAGE_FSTYPES wic, wic.qcow2, wic.zst); its layout returned.
+  python.provide("disk.make", (d, args) => {
+    const a = args as {
+      wks: string;
+      wksText: string | null;
+      searchPath: string[];
+      rootfs: string;
+      deployDir: string;
+      identity: string;
+      outputs: Array<{ type: DiskType; file: string }>;
+      manifest: string;
+      sourceDateEpoch: number;
+      append: string;
+      efiBootFiles: string;
+    };
+    return asTaskError(() =>
+      makeDisk({
+        ...a,
+        wksText: a.wksText ?? undefined,
+        getVar: (name) => {
+          const v = d.getVar(name);
+          return v === null || v === undefined ? undefined : String(v);
+        },
+        espFiles: parseBootFiles(a.efiBootFiles, a.deployDir),
+        fakeroot: fakeroot(d),
+      }),
+    );
+  });
 
   python.provide("image.make", (d, args) => {
     const a = args as {

@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -33,7 +41,7 @@ function artifacts(dir: string): Record<string, string> {
   const deploy = path.join(dir, "tmp/deploy");
   const out: Record<string, string> = {};
   for (const rel of readdirSync(deploy, { recursive: true, encoding: "utf8" }).sort()) {
-    if (!/\.(ipk|cpio\.gz|ext4|tar\.zst)$/.test(rel)) continue;
+    if (!/\.(ipk|cpio\.gz|ext4|tar\.zst|wic|wic\.json)$/.test(rel)) continue;
     out[rel] = createHash("sha256")
       .update(readFileSync(path.join(deploy, rel)))
       .digest("hex");
@@ -101,6 +109,39 @@ test("kiln-image-minimal builds from nothing, with packages a package tool accep
   assert.match(readFileSync(rootfsLog, "utf8"), /postinst of kiln-status asks to run on the target/);
 });
 
+test("its wic disk: a GPT sgdisk verifies, an ESP and a root partition fsck finds clean", () => {
+  const images = path.join(first, "tmp/deploy/images/qemux86-64");
+  const disk = path.join(images, "kiln-image-minimal-qemux86-64.wic");
+  assert.match(execFileSync("sgdisk", ["-v", disk], { encoding: "utf8" }), /No problems found/);
+  const layout = JSON.parse(readFileSync(`${disk.slice(0, -4)}.wic.json`, "utf8")) as {
+    kernelCommandLine: string;
+    partitions: Array<{ mountpoint: string; start: number; size: number; uuid: string }>;
+  };
+  const rootPart = layout.partitions.find((p) => p.mountpoint === "/")!;
+  assert.equal(layout.kernelCommandLine, `root=PARTUUID=${rootPart.uuid} rootwait rw`);
+  const extracted = path.join(root, "root.ext4");
+  execFileSync(
+    "dd",
+    [
+      `if=${disk}`,
+      `of=${extracted}`,
+      "bs=512",
+      `skip=${rootPart.start / 512}`,
+      `count=${rootPart.size / 512}`,
+    ],
+    {
+      stdio: "ignore",
+    },
+  );
+  execFileSync("e2fsck", ["-fn", extracted], { stdio: "ignore" });
+  const fstab = execFileSync("debugfs", ["-R", "cat /etc/fstab", extracted], { encoding: "utf8" });
+  assert.match(fstab, /^UUID=[0-9A-F]{4}-[0-9A-F]{4}\t\/boot\tvfat\tdefaults\t0\t0$/m);
+  assert.match(
+    execFileSync("debugfs", ["-R", "stat /usr/bin/hello", extracted], { encoding: "utf8" }),
+    /User:\s+0\s+Group:\s+0/,
+  );
+});
+
 test("a second clean build elsewhere gives bit-identical packages and images", async () => {
   const second = buildDir("b");
   const r = await kiln(second, "build", "kiln-image-minimal");
@@ -126,4 +167,61 @@ test("the image boots under QEMU and runs the programs built from source", async
   assert.match(r.out, /^KILN-STATUS: host=qemux86-64 kernel=\S+ arch=x86_64/m, "kiln-status (CMake) ran");
   assert.match(r.out, /^KILN-FIRSTBOOT: kiln-status configured on x86_64/m, "its postinst ran at first boot");
   assert.match(r.out, /KILN-INIT: powering off/);
+});
+
+test("the wic disk boots from its root partition (root=PARTUUID=..., the kernel given to QEMU)", async () => {
+  const r = await kiln(
+    first,
+    "runqemu",
+    "kiln-image-minimal",
+    "--fstype",
+    "wic",
+    "--timeout",
+    "180",
+    "--marker",
+    "KILN-STATUS",
+    "kiln.poweroff_when_done=1",
+  );
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /^KILN-STATUS: host=qemux86-64 kernel=\S+ arch=x86_64/m);
+  assert.match(
+    r.out,
+    /^KILN-FIRSTBOOT: kiln-status configured on x86_64/m,
+    "first-boot scripts ran on the disk root",
+  );
+  assert.match(r.out, /KILN-INIT: powering off/);
+});
+
+test("a .wks.in is expanded with the image's variables; a bad kickstart fails the build with its line, no traceback", async () => {
+  const local = path.join(first, "conf/local.conf");
+  const template = path.join(first, "disk.wks.in");
+  writeFileSync(
+    template,
+    '# msdos this time\nbootloader --append "${KILN_TEST_APPEND}${KILN_UNSET}"\npart / --source rootfs --fstype ext4 --label ${MACHINE} --use-uuid\n',
+  );
+  appendFileSync(local, `WKS_FILE = "${template}"\nKILN_TEST_APPEND = "kiln.from_template=1"\n`);
+  const r = await kiln(first, "build", "kiln-image-minimal");
+  assert.equal(r.status, 0, r.out);
+  const images = path.join(first, "tmp/deploy/images/qemux86-64");
+  const layout = JSON.parse(
+    readFileSync(path.join(images, "kiln-image-minimal-qemux86-64.wic.json"), "utf8"),
+  ) as {
+    ptable: string;
+    diskId: string;
+    kernelCommandLine: string;
+  };
+  assert.equal(layout.ptable, "msdos");
+  assert.equal(layout.kernelCommandLine, `root=PARTUUID=${layout.diskId}-01 kiln.from_template=1`);
+  const dump = execFileSync("sfdisk", ["--dump", path.join(images, "kiln-image-minimal-qemux86-64.wic")], {
+    encoding: "utf8",
+  });
+  assert.match(dump, /^label: dos$/m);
+
+  const bad = path.join(first, "bad.wks");
+  writeFileSync(bad, "bootloader --ptable gpt\npart / --source rootfs --fstype ext4 --sise 10\n");
+  appendFileSync(local, `WKS_FILE = "${bad}"\n`);
+  const failed = await kiln(first, "build", "kiln-image-minimal");
+  assert.equal(failed.status, 1, failed.out);
+  assert.match(failed.out, new RegExp(`${bad}:2: unknown option --sise for part`));
+  assert.doesNotMatch(failed.out, /Traceback|^\s+at /m);
 });

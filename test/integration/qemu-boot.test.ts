@@ -147,6 +147,12 @@ describe("qemuCommand", () => {
     assert.equal(cmd.at(-1), "console=ttyAMA0 root=/dev/vda rw");
   });
 
+  test("a wic disk is an NVMe drive (Debian's cloud kernel has NVMe built in, virtio-blk as a module)", () => {
+    const cmd = qemuCommand({ ...base, disk: { file: "/images/x.wic", format: "raw", nvme: true } });
+    assert.equal(cmd[cmd.indexOf("-drive") + 1], "file=/images/x.wic,format=raw,if=none,id=disk0");
+    assert.equal(cmd[cmd.indexOf("-device") + 1], "nvme,serial=kiln0,drive=disk0");
+  });
+
   test("a console given by the caller is kept; network only when asked", () => {
     assert.equal(kernelCommandLine({ ...base, append: "console=hvc0 quiet" }), "console=hvc0 quiet");
     assert.equal(kernelCommandLine({ ...base, append: "" }), "console=ttyS0");

@@ -1,7 +1,9 @@
 # Images: a root filesystem installed from the package feed (kiln's own installer: IMAGE_INSTALL
 # and everything it needs at run time), users and groups, then one file per IMAGE_FSTYPES entry
 # in ${DEPLOY_DIR_IMAGE} (tar, tar.gz, tar.zst, cpio.gz, ext4, qcow2), named ${IMAGE_NAME} with a
-# ${IMAGE_LINK_NAME} link; "oci" makes an OCI image layout configured by OCI_IMAGE_*. Everything runs under fakeroot, so owners come from the packages.
+# ${IMAGE_LINK_NAME} link; "oci" makes an OCI image layout configured by OCI_IMAGE_*; "wic"
+# (and "wic.qcow2", "wic.zst") a partitioned disk from a kickstart file (see below). Everything
+# runs under fakeroot, so owners come from the packages.
 inherit nopackages
 
 IMAGE_INSTALL ?= ""
@@ -34,9 +36,19 @@ do_rootfs[fakeroot] = "1"
 do_rootfs[recrdeptask] = "do_package_write_${@d.getVar('PACKAGE_CLASSES').split()[0].replace('package_', '')} do_packagedata"
 addtask rootfs after do_prepare_recipe_sysroot
 
+inherit image_types_wic
+
 python do_image () {
     import kiln
-    kiln.image(d)
+    fstypes = (d.getVar('IMAGE_FSTYPES') or '').split()
+    disks = [t for t in fstypes if kiln_is_disk_type(t)]
+    if disks:
+        kiln_disk_image(d, disks)
+    others = [t for t in fstypes if t not in disks]
+    if others:
+        localdata = bb.data.createCopy(d)
+        localdata.setVar('IMAGE_FSTYPES', ' '.join(others))
+        kiln.image(localdata)
 }
 do_image[cleandirs] = "${IMGDEPLOYDIR}"
 do_image[fakeroot] = "1"

@@ -17,6 +17,10 @@ VERSION_ID=${DISTRO_VERSION}
 PRETTY_NAME="${DISTRO_NAME} ${DISTRO_VERSION}"
 EOT
     echo "${DISTRO_NAME} ${DISTRO_VERSION} \\n \\l" > ${D}${sysconfdir}/issue
+    # Disk images (wic) add a line for each partition other than / (wic's fstab update).
+    printf '%b\n' '# /etc/fstab: static file system information.' \
+        '/dev/root\t/\tauto\tdefaults\t1\t1' \
+        'proc\t/proc\tproc\tdefaults\t0\t0' > ${D}${sysconfdir}/fstab
     echo "root:x:0:0:root:/root:/bin/sh" > ${D}${sysconfdir}/passwd
     echo "root:x:0:" > ${D}${sysconfdir}/group
     echo "root:*::0:::::" > ${D}${sysconfdir}/shadow
@@ -24,5 +28,5 @@ EOT
     touch ${D}${sysconfdir}/gshadow
     chmod 0600 ${D}${sysconfdir}/gshadow
 }
-CONFFILES:${PN} = "${sysconfdir}/passwd ${sysconfdir}/group ${sysconfdir}/shadow ${sysconfdir}/gshadow"
+CONFFILES:${PN} = "${sysconfdir}/fstab ${sysconfdir}/passwd ${sysconfdir}/group ${sysconfdir}/shadow ${sysconfdir}/gshadow"
 FILES:${PN} = "/*"
