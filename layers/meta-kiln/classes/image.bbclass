@@ -46,9 +46,7 @@ python do_image () {
         kiln_disk_image(d, disks)
     others = [t for t in fstypes if t not in disks]
     if others:
-        localdata = bb.data.createCopy(d)
-        localdata.setVar('IMAGE_FSTYPES', ' '.join(others))
-        kiln.image(localdata)
+        kiln.image(d, others)
 }
 do_image[cleandirs] = "${IMGDEPLOYDIR}"
 do_image[fakeroot] = "1"

@@ -243,12 +243,12 @@ def rootfs(d):
         bb.build.exec_func(func, d)
 
 
-def image(d):
-    """do_image: one file per IMAGE_FSTYPES entry in ${IMGDEPLOYDIR} (deployed to
-    ${DEPLOY_DIR_IMAGE})."""
+def image(d, fstypes=None):
+    """do_image: one file per IMAGE_FSTYPES entry (or per entry of `fstypes`) in
+    ${IMGDEPLOYDIR} (deployed to ${DEPLOY_DIR_IMAGE})."""
     outdir = d.getVar("IMGDEPLOYDIR")
     name, link = d.getVar("IMAGE_NAME"), d.getVar("IMAGE_LINK_NAME")
-    for fstype in _words(d, "IMAGE_FSTYPES"):
+    for fstype in _words(d, "IMAGE_FSTYPES") if fstypes is None else fstypes:
         output = os.path.join(outdir, "%s.%s" % (name, fstype))
         extra = {"oci": _oci_settings(d)} if fstype == "oci" else {}
         kiln_runtime.host_call(
