@@ -28,7 +28,7 @@ export interface BuildCommandOptions {
 function consoleLog(d: DataStore): string {
   const set = d.getVar("BB_CONSOLELOG");
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const file = set
+  return set
     ? String(set)
     : path.join(
         String(d.getVar("TMPDIR")),
@@ -37,7 +37,6 @@ function consoleLog(d: DataStore): string {
         String(d.getVar("MACHINE") ?? "default"),
         `${stamp}.log`,
       );
-  return file;
 }
 
 /** Point console-latest.log beside `file` at it (replacing the link atomically). */

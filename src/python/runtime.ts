@@ -242,8 +242,13 @@ export class PythonRuntime implements InlinePython {
   }
 
   applyFilter(value: unknown, expression: string): unknown {
-    const v = this.engine.isPyObject(value) ? this.engine.share(value) : value;
-    return this.call(this.fns.applyFilter, v, expression);
+    return this.call(this.fns.applyFilter, this.shareable(value), expression);
+  }
+
+  /** A Python object handed back to Python may be consumed by the call (Pyodide): hand out a
+   * shared copy of what the datastore keeps. */
+  private shareable(v: unknown): unknown {
+    return this.engine.isPyObject(v) ? this.engine.share(v) : v;
   }
 
   evalInline(code: string, varname: string | null, d: DataStore): string {
@@ -350,10 +355,8 @@ export class PythonRuntime implements InlinePython {
   /** The functions Python's `d` calls. Values cross as plain JS values or Python objects. */
   private makeBridge(): Record<string, unknown> {
     const engine = this.engine;
-    // A Python object handed back to Python may be consumed by the call (Pyodide), so hand out
-    // a shared copy of what the datastore keeps; a datastore stored as a value (BB_ORIGENV)
-    // becomes its `d`.
-    const keep = (v: unknown): unknown => (engine.isPyObject(v) ? engine.share(v) : v);
+    // A datastore stored as a value (BB_ORIGENV) becomes its `d`.
+    const keep = (v: unknown): unknown => this.shareable(v);
     const out = (v: unknown): unknown =>
       v instanceof DataStore ? engine.call(this.fns.wrap, this.handle(v)) : keep(v);
     // Where a write from Python comes from, asked only when the datastore keeps history.
